@@ -1,0 +1,76 @@
+import type { Execution, ExecutionWithNodeRuns } from "../domain/execution/execution.js";
+import type { ExecutionStatus } from "../domain/execution/execution-status.js";
+import type { NodeRun } from "../domain/execution/node-run.js";
+import type { JsonObject, JsonValue } from "../domain/json.js";
+
+export interface ExecutionListFilter {
+  workflowId: string;
+  communityId?: number;
+  statuses?: ExecutionStatus[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+export type ExecutionPaging =
+  | { kind: "offset"; page: number; perPage: number }
+  /** Opaque cursor from a previous page; null for the first page. */
+  | { kind: "cursor"; cursor: string | null; perPage: number };
+
+export interface ExecutionListPage {
+  items: Execution[];
+  /** Only for offset paging. */
+  total?: number;
+  nextCursor: string | null;
+}
+
+/** Fields written when an execution reaches a terminal status. */
+export interface ExecutionOutcome {
+  status: "completed" | "failed" | "cancelled";
+  completedAt: Date;
+  durationMs: number;
+  nodesExecuted: number;
+  failedNodes: string[];
+  errorReason: string | null;
+  errorMessage: string | null;
+  errorNodeId: string | null;
+  finalOutput: JsonValue;
+  finalVariables: JsonObject;
+}
+
+/** What a runner needs to resume an execution it claimed. */
+export interface ClaimedExecution {
+  execution: Execution;
+  /** Latest engine checkpoint persisted with node runs; null when none was written. */
+  checkpoint: JsonValue | null;
+  /** Node runs already persisted (sequence order). */
+  nodeRuns: NodeRun[];
+}
+
+export interface ExecutionRepository {
+  insert(execution: Execution): Promise<void>;
+  /** The execution created by `triggeredBy` with this idempotency key at or after `since`. */
+  findByIdempotencyKey(triggeredBy: string, key: string, since: Date): Promise<Execution | null>;
+  get(
+    executionId: string,
+    options: { nodeRuns: boolean; logs: boolean },
+  ): Promise<ExecutionWithNodeRuns | null>;
+  /** Newest first (createdAt descending, then executionId descending). */
+  list(filter: ExecutionListFilter, paging: ExecutionPaging): Promise<ExecutionListPage>;
+  /**
+   * Atomically takes up to `limit` executions that are pending, or running with an expired
+   * lease, sets them running with a lease for `owner` until `leaseUntil`, and returns them.
+   * Safe with several processes on PostgreSQL (FOR UPDATE SKIP LOCKED).
+   */
+  claim(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedExecution[]>;
+  /** Extends the leases `owner` holds; returns the ids it still owns. */
+  renewLeases(owner: string, executionIds: string[], leaseUntil: Date): Promise<string[]>;
+  /** Appends node runs and replaces the checkpoint, in one transaction. */
+  appendNodeRuns(executionId: string, runs: NodeRun[], checkpoint: JsonValue | null): Promise<void>;
+  /**
+   * Compare-and-set to a terminal status: applies only while the stored status is pending or
+   * running. Returns false when the execution was already terminal.
+   */
+  finish(executionId: string, outcome: ExecutionOutcome): Promise<boolean>;
+  /** Marks a non-terminal execution as cancel-requested; false when already terminal. */
+  requestCancel(executionId: string, at: Date): Promise<boolean>;
+}
