@@ -1,0 +1,65 @@
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { AuditLog, AuditResult } from "../../ports/audit-log.js";
+import type { Clock } from "../../ports/clock.js";
+
+export interface AuditSubject {
+  communityId: number | null;
+  workflowId?: string | null;
+  executionId?: string | null;
+}
+
+/** Writes audit events with the fields every use case fills the same way. */
+export class Auditor {
+  constructor(
+    private readonly log: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  success(
+    principal: Principal,
+    action: string,
+    subject: AuditSubject,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.write("AUDIT", "SUCCESS", principal, action, subject, details);
+  }
+
+  failure(
+    principal: Principal,
+    action: string,
+    subject: AuditSubject,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.write("AUDIT", "FAILURE", principal, action, subject, details);
+  }
+
+  denied(
+    principal: Principal,
+    action: string,
+    subject: AuditSubject,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.write("AUTHZ", "DENIED", principal, action, subject, details);
+  }
+
+  private write(
+    eventType: "AUDIT" | "AUTHZ",
+    result: AuditResult,
+    principal: Principal,
+    action: string,
+    subject: AuditSubject,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.log.record({
+      eventType,
+      action,
+      result,
+      userId: principal.userId,
+      communityId: subject.communityId,
+      workflowId: subject.workflowId ?? null,
+      executionId: subject.executionId ?? null,
+      details: { key_id: principal.keyId, ...details },
+      at: this.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { Workflow } from "../../domain/workflow/workflow.js";
+import type { Clock } from "../../ports/clock.js";
+import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Auditor } from "../shared/audit.js";
+import type { WorkflowAccess } from "./workflow-access.js";
+
+/** Soft delete: the workflow is archived and can no longer be executed or edited. Needs can_delete. */
+export class ArchiveWorkflow {
+  constructor(
+    private readonly workflows: WorkflowRepository,
+    private readonly access: WorkflowAccess,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+  ) {}
+
+  async execute(principal: Principal, workflowId: string): Promise<Workflow> {
+    const current = await this.access.require(
+      principal,
+      workflowId,
+      "can_delete",
+      "delete_workflow",
+    );
+    if (current.status === "archived") return current;
+    const archived: Workflow = { ...current, status: "archived", updatedAt: this.clock.now() };
+    await this.workflows.save(archived, current.version);
+    await this.auditor.success(principal, "delete_workflow", {
+      communityId: archived.communityId,
+      workflowId,
+    });
+    return archived;
+  }
+}

@@ -1,0 +1,81 @@
+import { DomainError } from "../../domain/errors.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { Workflow } from "../../domain/workflow/workflow.js";
+import type { Clock } from "../../ports/clock.js";
+import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Auditor } from "../shared/audit.js";
+import type { WorkflowAccess } from "./workflow-access.js";
+import type { ValidationReport, WorkflowValidator } from "./workflow-validator.js";
+
+export interface PublishResult {
+  workflow: Workflow;
+  report: ValidationReport;
+}
+
+/**
+ * Publishes the current version, making it the one executions run. An invalid workflow is a
+ * BAD_REQUEST listing every violation. Needs can_edit.
+ */
+export class PublishWorkflow {
+  constructor(
+    private readonly workflows: WorkflowRepository,
+    private readonly access: WorkflowAccess,
+    private readonly validator: WorkflowValidator,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+  ) {}
+
+  async execute(
+    principal: Principal,
+    workflowId: string,
+    expectedVersion?: number,
+  ): Promise<PublishResult> {
+    const current = await this.access.require(
+      principal,
+      workflowId,
+      "can_edit",
+      "publish_workflow",
+    );
+    const subject = { communityId: current.communityId, workflowId };
+    if (current.status === "archived") {
+      throw new DomainError("failed_precondition", "FAILED_PRECONDITION", "workflow is archived", {
+        metadata: { workflow_id: workflowId },
+      });
+    }
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new DomainError(
+        "conflict",
+        "CONFLICT",
+        `workflow ${workflowId} is at version ${current.version}, not ${expectedVersion}`,
+        { metadata: { workflow_id: workflowId, version: String(current.version) } },
+      );
+    }
+    const report = this.validator(current.definition);
+    if (!report.isValid) {
+      await this.auditor.failure(principal, "publish_workflow", subject, {
+        errors: report.errors.length,
+      });
+      throw DomainError.badRequest(
+        `workflow is invalid: ${report.errors.length} error(s)`,
+        report.errors.map((issue) => ({
+          field: issue.field ?? (issue.connectionId ? `connections.${issue.connectionId}` : ""),
+          description: `${issue.code}: ${issue.message}`,
+          ...(issue.nodeId === undefined ? {} : { nodeId: issue.nodeId }),
+        })),
+      );
+    }
+    const now = this.clock.now();
+    const published: Workflow = {
+      ...current,
+      status: "published",
+      publishedVersion: current.version,
+      publishedAt: now,
+      updatedAt: now,
+    };
+    await this.workflows.save(published, current.version);
+    await this.auditor.success(principal, "publish_workflow", subject, {
+      version: current.version,
+    });
+    return { workflow: published, report };
+  }
+}

@@ -1,0 +1,106 @@
+import { DomainError, type FieldViolation } from "../../domain/errors.js";
+import type { JsonObject } from "../../domain/json.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { Workflow } from "../../domain/workflow/workflow.js";
+import type {
+  WorkflowConnection,
+  WorkflowLimits,
+  WorkflowNode,
+} from "../../domain/workflow/workflow-definition.js";
+import type { Clock } from "../../ports/clock.js";
+import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Auditor } from "../shared/audit.js";
+import type { WorkflowAccess } from "./workflow-access.js";
+import { checkDefinition, checkText, throwIfViolations } from "./workflow-input.js";
+
+/** Fields present are replaced; absent ones keep their value. */
+export interface UpdateWorkflowInput {
+  workflowId: string;
+  expectedVersion?: number;
+  name?: string;
+  description?: string;
+  tags?: string[];
+  limits?: WorkflowLimits;
+  globalVariables?: JsonObject;
+  nodes?: WorkflowNode[];
+  connections?: WorkflowConnection[];
+}
+
+/**
+ * Writes a new version and keeps the previous one in the history. A published workflow stays
+ * published at its published version until it is published again. Needs can_edit.
+ */
+export class UpdateWorkflow {
+  constructor(
+    private readonly workflows: WorkflowRepository,
+    private readonly access: WorkflowAccess,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+  ) {}
+
+  async execute(principal: Principal, input: UpdateWorkflowInput): Promise<Workflow> {
+    const current = await this.access.require(
+      principal,
+      input.workflowId,
+      "can_edit",
+      "update_workflow",
+    );
+    if (current.status === "archived") {
+      throw new DomainError(
+        "failed_precondition",
+        "FAILED_PRECONDITION",
+        `workflow ${input.workflowId} is archived`,
+        { metadata: { workflow_id: input.workflowId } },
+      );
+    }
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+      throw conflict(input.workflowId, input.expectedVersion, current.version);
+    }
+    const now = this.clock.now();
+    const updated: Workflow = {
+      ...current,
+      name: input.name?.trim() ?? current.name,
+      description: input.description ?? current.description,
+      tags: input.tags ?? current.tags,
+      version: current.version + 1,
+      updatedAt: now,
+      definition: {
+        globalVariables: input.globalVariables ?? current.definition.globalVariables,
+        nodes: input.nodes ?? current.definition.nodes,
+        connections: input.connections ?? current.definition.connections,
+        limits: input.limits ?? current.definition.limits,
+      },
+    };
+    const violations: FieldViolation[] = [];
+    checkText(updated, violations);
+    checkDefinition(updated.definition, violations);
+    throwIfViolations(violations, "invalid workflow");
+
+    await this.workflows.save(updated, current.version, {
+      workflowId: updated.workflowId,
+      version: updated.version,
+      name: updated.name,
+      description: updated.description,
+      tags: updated.tags,
+      definition: updated.definition,
+      createdBy: principal.userId,
+      createdAt: now,
+    });
+    await this.auditor.success(
+      principal,
+      "update_workflow",
+      { communityId: updated.communityId, workflowId: updated.workflowId },
+      { version: updated.version, fields: Object.keys(input).filter((k) => k !== "workflowId") },
+    );
+    return updated;
+  }
+}
+
+function conflict(workflowId: string, expected: number, actual: number): DomainError {
+  return new DomainError(
+    "conflict",
+    "CONFLICT",
+    `workflow ${workflowId} is at version ${actual}, not ${expected}`,
+    { metadata: { workflow_id: workflowId, version: String(actual) } },
+  );
+}
