@@ -1,0 +1,138 @@
+import { DomainError, type FieldViolation } from "../../domain/errors.js";
+import type { Execution, TriggerInfo } from "../../domain/execution/execution.js";
+import type { JsonObject } from "../../domain/json.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../ports/clock.js";
+import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { Auditor } from "../shared/audit.js";
+import type { WorkflowAccess } from "../workflows/workflow-access.js";
+
+export interface ExecuteWorkflowInput {
+  workflowId: string;
+  communityId: number;
+  variables: JsonObject;
+  trigger: Partial<TriggerInfo>;
+  idempotencyKey: string;
+}
+
+export const executionInputLimits = {
+  variablesBytes: 256 * 1024,
+  idempotencyKeyLength: 200,
+  idempotencyWindowMs: 24 * 60 * 60 * 1000,
+} as const;
+
+/**
+ * Stores a pending execution of the published version and returns at once; the runner picks
+ * it up. The same idempotency key from the same caller within 24 hours returns the first
+ * execution. Needs can_execute.
+ */
+export class ExecuteWorkflow {
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly access: WorkflowAccess,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+    private readonly wakeRunner: () => void,
+  ) {}
+
+  async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
+    checkInput(input);
+    const workflow = await this.access.require(
+      principal,
+      input.workflowId,
+      "can_execute",
+      "execute_workflow",
+    );
+    const subject = { communityId: workflow.communityId, workflowId: workflow.workflowId };
+    if (input.communityId !== workflow.communityId) {
+      await this.auditor.denied(principal, "execute_workflow", subject, {
+        requested_community: input.communityId,
+      });
+      throw DomainError.workflowNotFound(input.workflowId);
+    }
+    const now = this.clock.now();
+    const key = input.idempotencyKey;
+    if (key !== "") {
+      const since = new Date(now.getTime() - executionInputLimits.idempotencyWindowMs);
+      const existing = await this.executions.findByIdempotencyKey(principal.userId, key, since);
+      if (existing !== null) return existing;
+    }
+    if (workflow.status === "archived" || workflow.publishedVersion === null) {
+      await this.auditor.failure(principal, "execute_workflow", subject, {
+        status: workflow.status,
+      });
+      throw new DomainError(
+        "failed_precondition",
+        "FAILED_PRECONDITION",
+        workflow.status === "archived"
+          ? `workflow ${workflow.workflowId} is archived`
+          : `workflow ${workflow.workflowId} is not published; use TestWorkflow to dry-run a draft`,
+        { metadata: { workflow_id: workflow.workflowId, status: workflow.status } },
+      );
+    }
+    const execution: Execution = {
+      executionId: this.ids.next(),
+      workflowId: workflow.workflowId,
+      workflowVersion: workflow.publishedVersion,
+      status: "pending",
+      communityId: workflow.communityId,
+      entityId: workflow.entityId,
+      triggeredBy: principal.userId,
+      trigger: {
+        triggerNodeId: input.trigger.triggerNodeId ?? "",
+        triggerSource: input.trigger.triggerSource || "api",
+        sessionId: input.trigger.sessionId ?? "",
+        platform: input.trigger.platform ?? "",
+        data: input.trigger.data ?? {},
+      },
+      inputVariables: input.variables,
+      idempotencyKey: key === "" ? null : key,
+      createdAt: now,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+      nodesExecuted: 0,
+      totalNodes: 0,
+      failedNodes: [],
+      errorReason: null,
+      errorMessage: null,
+      errorNodeId: null,
+      finalOutput: null,
+      finalVariables: {},
+      cancelRequestedAt: null,
+    };
+    await this.executions.insert(execution);
+    this.wakeRunner();
+    await this.auditor.success(
+      principal,
+      "execute_workflow",
+      { ...subject, executionId: execution.executionId },
+      { version: execution.workflowVersion, trigger_source: execution.trigger.triggerSource },
+    );
+    return execution;
+  }
+}
+
+function checkInput(input: ExecuteWorkflowInput): void {
+  const violations: FieldViolation[] = [];
+  if (input.workflowId === "") {
+    violations.push({ field: "workflow_id", description: "workflow_id is required" });
+  }
+  if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
+    violations.push({ field: "community_id", description: "community_id is required" });
+  }
+  const size =
+    JSON.stringify(input.variables).length + JSON.stringify(input.trigger.data ?? {}).length;
+  if (size > executionInputLimits.variablesBytes) {
+    violations.push({
+      field: "variables",
+      description: `variables and trigger data exceed ${executionInputLimits.variablesBytes} bytes`,
+    });
+  }
+  if (input.idempotencyKey.length > executionInputLimits.idempotencyKeyLength) {
+    violations.push({ field: "idempotency_key", description: "idempotency_key is too long" });
+  }
+  if (violations.length > 0) throw DomainError.badRequest("invalid execute request", violations);
+}

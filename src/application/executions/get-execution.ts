@@ -1,0 +1,21 @@
+import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { ExecutionAccess } from "./execution-access.js";
+
+export interface GetExecutionInput {
+  executionId: string;
+  omitLogs: boolean;
+  omitNodeRuns: boolean;
+}
+
+/** The stored state of one execution with its node records. Needs can_view. */
+export class GetExecution {
+  constructor(private readonly access: ExecutionAccess) {}
+
+  execute(principal: Principal, input: GetExecutionInput): Promise<ExecutionWithNodeRuns> {
+    return this.access.require(principal, input.executionId, "can_view", "get_execution", {
+      nodeRuns: !input.omitNodeRuns,
+      logs: !input.omitLogs && !input.omitNodeRuns,
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { DomainError } from "../../domain/errors.js";
+import type { Execution } from "../../domain/execution/execution.js";
+import type { ExecutionStatus } from "../../domain/execution/execution-status.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
+import type { WorkflowAccess } from "../workflows/workflow-access.js";
+
+export interface ListExecutionsInput {
+  workflowId: string;
+  communityId?: number;
+  statuses: ExecutionStatus[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  page?: number;
+  perPage?: number;
+  /** Cursor paging (no COUNT): "" starts at the newest, a token continues. */
+  pageToken?: string;
+}
+
+export interface ExecutionList {
+  executions: Execution[];
+  /** Offset paging only. */
+  pagination: PaginationMeta | null;
+  nextPageToken: string | null;
+}
+
+/** Execution history of one workflow, newest first. Needs can_view. */
+export class ListExecutions {
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly access: WorkflowAccess,
+  ) {}
+
+  async execute(principal: Principal, input: ListExecutionsInput): Promise<ExecutionList> {
+    const paging = normalizePage(input.page, input.perPage);
+    const workflow = await this.access.require(
+      principal,
+      input.workflowId,
+      "can_view",
+      "list_executions",
+    );
+    if (input.communityId !== undefined && input.communityId !== workflow.communityId) {
+      throw DomainError.workflowNotFound(input.workflowId);
+    }
+    const filter = {
+      workflowId: input.workflowId,
+      ...(input.statuses.length > 0 ? { statuses: input.statuses } : {}),
+      ...(input.createdAfter ? { createdAfter: input.createdAfter } : {}),
+      ...(input.createdBefore ? { createdBefore: input.createdBefore } : {}),
+    };
+    if (input.pageToken !== undefined) {
+      const result = await this.executions.list(filter, {
+        kind: "cursor",
+        cursor: input.pageToken === "" ? null : input.pageToken,
+        perPage: paging.perPage,
+      });
+      return { executions: result.items, pagination: null, nextPageToken: result.nextCursor };
+    }
+    const result = await this.executions.list(filter, { kind: "offset", ...paging });
+    return {
+      executions: result.items,
+      pagination: paginationMeta(paging, result.total ?? 0),
+      nextPageToken: result.nextCursor,
+    };
+  }
+}
