@@ -1,5 +1,7 @@
-import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { fromJson, toJson } from "@bufbuild/protobuf";
+import { type Timestamp, timestampFromDate, type Value, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { DomainError } from "../../../domain/errors.js";
+import type { JsonValue } from "../../../domain/json.js";
 
 export function toTimestamp(date: Date | null | undefined): Timestamp | undefined {
   return date ? timestampFromDate(date) : undefined;
@@ -13,4 +15,13 @@ export function toSafeNumber(value: bigint, field: string): number {
     ]);
   }
   return Number(value);
+}
+
+/** google.protobuf.Value fields are messages in protobuf-es; Struct fields are plain JSON. */
+export function toValue(json: JsonValue): Value {
+  return fromJson(ValueSchema, json);
+}
+
+export function fromValue(value: Value | undefined): JsonValue {
+  return value === undefined ? null : (toJson(ValueSchema, value) as JsonValue);
 }
