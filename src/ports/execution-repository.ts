@@ -73,4 +73,16 @@ export interface ExecutionRepository {
   finish(executionId: string, outcome: ExecutionOutcome): Promise<boolean>;
   /** Marks a non-terminal execution as cancel-requested; false when already terminal. */
   requestCancel(executionId: string, at: Date): Promise<boolean>;
+  /** Of these executions, the ones with a cancel request (checked by the owning runner). */
+  listCancelRequested(executionIds: string[]): Promise<string[]>;
+  /**
+   * Gives up leases `owner` holds without finishing the runs (graceful shutdown), so another
+   * runner can claim and resume them at once.
+   */
+  releaseLeases(owner: string, executionIds: string[]): Promise<void>;
+  /**
+   * Frees an idempotency key held by an execution created before `before`, so the key can be
+   * used again once the idempotency window has passed.
+   */
+  releaseIdempotencyKey(triggeredBy: string, key: string, before: Date): Promise<void>;
 }
