@@ -58,6 +58,7 @@ export class ExecuteWorkflow {
       const since = new Date(now.getTime() - executionInputLimits.idempotencyWindowMs);
       const existing = await this.executions.findByIdempotencyKey(principal.userId, key, since);
       if (existing !== null) return existing;
+      await this.executions.releaseIdempotencyKey(principal.userId, key, since);
     }
     if (workflow.status === "archived" || workflow.publishedVersion === null) {
       await this.auditor.failure(principal, "execute_workflow", subject, {
