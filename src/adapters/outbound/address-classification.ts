@@ -1,0 +1,87 @@
+import ipaddr from "ipaddr.js";
+
+type IPv4 = ipaddr.IPv4;
+type IPv6 = ipaddr.IPv6;
+
+/**
+ * Why an outbound webhook may not connect to `address`, or null for a public unicast address.
+ * Deny by default: IPv4 must be in no special range at all; IPv6 must be global unicast
+ * (2000::/3) in no special range, except the forms that carry an IPv4 address the packet really
+ * goes to (IPv4-mapped, NAT64 64:ff9b::/96, 6to4), which are judged by that embedded address.
+ */
+export function blockedAddressRange(address: string): string | null {
+  if (!ipaddr.isValid(address)) return "invalid";
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === "ipv4" ? blockedIpv4(parsed as IPv4) : blockedIpv6(parsed as IPv6);
+}
+
+/** `::ffff:a.b.c.d` becomes `a.b.c.d`; anything else is returned parsed as-is. */
+export function parseAddress(address: string): IPv4 | IPv6 {
+  return ipaddr.process(address);
+}
+
+const ipv4Labels: Record<string, string> = {
+  unspecified: "unspecified",
+  broadcast: "broadcast",
+  multicast: "multicast",
+  linkLocal: "link-local",
+  loopback: "loopback",
+  carrierGradeNat: "carrier-grade NAT",
+  private: "private",
+  reserved: "reserved",
+  as112: "AS112",
+  amt: "AMT",
+};
+
+const ipv6Labels: Record<string, string> = {
+  unspecified: "unspecified",
+  linkLocal: "link-local",
+  multicast: "multicast",
+  loopback: "loopback",
+  uniqueLocal: "unique-local",
+  discard: "discard-only",
+  rfc6145: "IPv4-translated",
+  teredo: "Teredo",
+  benchmarking: "benchmarking",
+  amt: "AMT",
+  as112v6: "AS112",
+  deprecated: "deprecated ORCHID",
+  orchid2: "ORCHIDv2",
+  droneRemoteIdProtocolEntityTags: "DRIP",
+  reserved: "reserved",
+};
+
+const globalUnicast = ipaddr.IPv6.parseCIDR("2000::/3");
+const ipv4Compatible = ipaddr.IPv6.parseCIDR("::/96");
+
+function blockedIpv4(address: IPv4): string | null {
+  const range = address.range();
+  return range === "unicast" ? null : (ipv4Labels[range] ?? range);
+}
+
+function blockedIpv6(address: IPv6): string | null {
+  const range = address.range();
+  const parts = address.parts;
+  switch (range) {
+    case "ipv4Mapped":
+      return embedded(parts[6], parts[7], "IPv4-mapped");
+    case "rfc6052":
+      return embedded(parts[6], parts[7], "NAT64");
+    case "6to4":
+      return embedded(parts[1], parts[2], "6to4");
+    case "unicast":
+      if (address.match(ipv4Compatible)) return "IPv4-compatible";
+      // Site-local fec0::/10, local-use NAT64 64:ff9b:1::/48 and the rest outside 2000::/3.
+      return address.match(globalUnicast) ? null : "non-global";
+    default:
+      return ipv6Labels[range] ?? range;
+  }
+}
+
+function embedded(high: number | undefined, low: number | undefined, form: string): string | null {
+  const h = high ?? 0;
+  const l = low ?? 0;
+  const inner = new ipaddr.IPv4([h >> 8, h & 0xff, l >> 8, l & 0xff]);
+  const blocked = blockedIpv4(inner);
+  return blocked === null ? null : `${blocked} (${form} ${inner.toString()})`;
+}
