@@ -38,7 +38,7 @@ export class ExecuteWorkflow {
   ) {}
 
   async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
-    checkInput(input);
+    checkExecuteInput(input);
     const workflow = await this.access.require(
       principal,
       input.workflowId,
@@ -116,7 +116,7 @@ export class ExecuteWorkflow {
   }
 }
 
-function checkInput(input: ExecuteWorkflowInput): void {
+export function checkExecuteInput(input: ExecuteWorkflowInput): void {
   const violations: FieldViolation[] = [];
   if (input.workflowId === "") {
     violations.push({ field: "workflow_id", description: "workflow_id is required" });

@@ -1,0 +1,75 @@
+import { context, metrics, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Execution } from "../../domain/execution/execution.js";
+import type { NodeRun } from "../../domain/execution/node-run.js";
+import type { EngineOutcome } from "../../ports/workflow-engine.js";
+
+const tracer = trace.getTracer("waddlebot-workflow");
+const meter = metrics.getMeter("waddlebot-workflow");
+
+const started = meter.createCounter("workflow.executions.started", {
+  description: "Executions a runner started (or resumed)",
+});
+const finished = meter.createCounter("workflow.executions.finished", {
+  description: "Executions that reached a terminal status, by status",
+});
+const nodeDuration = meter.createHistogram("workflow.node_run.duration", {
+  description: "Duration of node runs",
+  unit: "ms",
+});
+const executionDuration = meter.createHistogram("workflow.execution.duration", {
+  description: "Duration of executions from start to terminal status",
+  unit: "ms",
+});
+
+/** One span per execution with a child span per node run, plus the execution metrics. */
+export class ExecutionTrace {
+  private readonly span: Span;
+
+  constructor(execution: Execution, resumed: boolean) {
+    this.span = tracer.startSpan("workflow.execution", {
+      attributes: {
+        "workflow.id": execution.workflowId,
+        "workflow.version": execution.workflowVersion,
+        "workflow.execution_id": execution.executionId,
+        "workflow.resumed": resumed,
+      },
+    });
+    started.add(1, { resumed });
+  }
+
+  nodeRun(run: NodeRun): void {
+    const parent = trace.setSpan(context.active(), this.span);
+    const span = tracer.startSpan(
+      "workflow.node_run",
+      {
+        startTime: run.startedAt ?? undefined,
+        attributes: {
+          "workflow.node_id": run.nodeId,
+          "workflow.node_type": run.nodeType,
+          "workflow.node_status": run.status,
+          "workflow.node_attempt": run.attempt,
+        },
+      },
+      parent,
+    );
+    if (run.status === "failed") {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: run.errorMessage ?? "" });
+    }
+    span.end(run.completedAt ?? undefined);
+    nodeDuration.record(run.durationMs, { node_type: run.nodeType, status: run.status });
+  }
+
+  finish(
+    outcome: Pick<EngineOutcome, "status" | "errorReason" | "errorMessage">,
+    durationMs: number,
+  ): void {
+    this.span.setAttribute("workflow.status", outcome.status);
+    if (outcome.status === "failed") {
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorMessage ?? "" });
+      this.span.setAttribute("workflow.error_reason", outcome.errorReason ?? "");
+    }
+    this.span.end();
+    finished.add(1, { status: outcome.status });
+    executionDuration.record(durationMs, { status: outcome.status });
+  }
+}

@@ -1,0 +1,109 @@
+import { DomainError } from "../../domain/errors.js";
+import type { TriggerInfo } from "../../domain/execution/execution.js";
+import type { NodeRun } from "../../domain/execution/node-run.js";
+import type { JsonObject, JsonValue } from "../../domain/json.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../ports/clock.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
+import type { Auditor } from "../shared/audit.js";
+import type { GetWorkflow } from "../workflows/get-workflow.js";
+import type { WorkflowAccess } from "../workflows/workflow-access.js";
+import { effectiveLimits } from "./effective-limits.js";
+import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
+
+export interface TestWorkflowInput extends ExecuteWorkflowInput {
+  mocks: Record<string, JsonValue>;
+  version?: number;
+}
+
+export interface TestResult {
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  outcome: EngineOutcome;
+  trace: NodeRun[];
+  durationMs: number;
+}
+
+/**
+ * Dry-run: the engine runs with every side-effecting node simulated (requests recorded, mock
+ * outputs returned, delays not waited), nothing is stored and nothing is sent. Drafts may be
+ * tested. Needs can_execute.
+ */
+export class TestWorkflow {
+  constructor(
+    private readonly access: WorkflowAccess,
+    private readonly getWorkflow: GetWorkflow,
+    private readonly engine: WorkflowEngine,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly auditor: Auditor,
+    private readonly limits: EngineLimits,
+  ) {}
+
+  async execute(
+    principal: Principal,
+    input: TestWorkflowInput,
+    signal: AbortSignal,
+  ): Promise<TestResult> {
+    checkExecuteInput(input);
+    await this.access.require(principal, input.workflowId, "can_execute", "test_workflow");
+    const workflow = await this.getWorkflow.execute(principal, input.workflowId, input.version);
+    if (input.communityId !== workflow.communityId) {
+      await this.auditor.denied(principal, "test_workflow", {
+        communityId: workflow.communityId,
+        workflowId: workflow.workflowId,
+      });
+      throw DomainError.workflowNotFound(input.workflowId);
+    }
+    const executionId = this.ids.next();
+    const trace: NodeRun[] = [];
+    const started = this.clock.now();
+    const run = this.engine.start(`${workflow.workflowId}@${workflow.version}`, {
+      definition: workflow.definition,
+      context: {
+        executionId,
+        workflowId: workflow.workflowId,
+        workflowVersion: workflow.version,
+        userId: principal.userId,
+        communityId: workflow.communityId,
+        entityId: workflow.entityId,
+      },
+      variables: input.variables,
+      trigger: testTrigger(input.trigger),
+      limits: effectiveLimits(this.limits, workflow.definition.limits),
+      mode: "dry_run",
+      mocks: input.mocks,
+      signal,
+      onNodeRun: (nodeRun) => trace.push(nodeRun),
+      resumeFrom: null,
+    });
+    const outcome = await run.outcome;
+    const durationMs = this.clock.now().getTime() - started.getTime();
+    await this.auditor.success(
+      principal,
+      "test_workflow",
+      { communityId: workflow.communityId, workflowId: workflow.workflowId, executionId },
+      { version: workflow.version, status: outcome.status },
+    );
+    return {
+      executionId,
+      workflowId: workflow.workflowId,
+      workflowVersion: workflow.version,
+      outcome,
+      trace,
+      durationMs,
+    };
+  }
+}
+
+function testTrigger(trigger: Partial<TriggerInfo>): TriggerInfo {
+  return {
+    triggerNodeId: trigger.triggerNodeId ?? "",
+    triggerSource: trigger.triggerSource || "api_test",
+    sessionId: trigger.sessionId ?? "",
+    platform: trigger.platform || "api_test",
+    data: (trigger.data ?? {}) as JsonObject,
+  };
+}
