@@ -11,8 +11,14 @@ export interface ExecutionListFilter {
   createdBefore?: Date;
 }
 
+/** Offset paging may sort differently (the REST API's sort_by/sort_order); ties by executionId. */
+export interface ExecutionSort {
+  by: "created_at" | "start_time" | "status" | "execution_time";
+  order: "asc" | "desc";
+}
+
 export type ExecutionPaging =
-  | { kind: "offset"; page: number; perPage: number }
+  | { kind: "offset"; page: number; perPage: number; sort?: ExecutionSort }
   /** Opaque cursor from a previous page; null for the first page. */
   | { kind: "cursor"; cursor: string | null; perPage: number };
 
