@@ -2,7 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { ExecutionStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import type { ExecutionRepository, ExecutionSort } from "../../ports/execution-repository.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
@@ -16,6 +16,8 @@ export interface ListExecutionsInput {
   perPage?: number;
   /** Cursor paging (no COUNT): "" starts at the newest, a token continues. */
   pageToken?: string;
+  /** Offset paging only; newest first when absent. */
+  sort?: ExecutionSort;
 }
 
 export interface ExecutionList {
@@ -57,7 +59,11 @@ export class ListExecutions {
       });
       return { executions: result.items, pagination: null, nextPageToken: result.nextCursor };
     }
-    const result = await this.executions.list(filter, { kind: "offset", ...paging });
+    const result = await this.executions.list(filter, {
+      kind: "offset",
+      ...paging,
+      ...(input.sort ? { sort: input.sort } : {}),
+    });
     return {
       executions: result.items,
       pagination: paginationMeta(paging, result.total ?? 0),
