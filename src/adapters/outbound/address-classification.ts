@@ -10,14 +10,26 @@ type IPv6 = ipaddr.IPv6;
  * goes to (IPv4-mapped, NAT64 64:ff9b::/96, 6to4), which are judged by that embedded address.
  */
 export function blockedAddressRange(address: string): string | null {
-  if (!ipaddr.isValid(address)) return "invalid";
-  const parsed = ipaddr.parse(address);
+  const normalized = normalizeAddress(address);
+  if (!ipaddr.isValid(normalized)) return "invalid";
+  const parsed = ipaddr.parse(normalized);
   return parsed.kind() === "ipv4" ? blockedIpv4(parsed as IPv4) : blockedIpv6(parsed as IPv6);
 }
 
-/** `::ffff:a.b.c.d` becomes `a.b.c.d`; anything else is returned parsed as-is. */
-export function parseAddress(address: string): IPv4 | IPv6 {
-  return ipaddr.process(address);
+/**
+ * Rewrites a dotted IPv4 tail of an IPv6 address as hex groups. ipaddr.js 2.2.0 parses every
+ * dotted tail as IPv4-mapped ("::127.0.0.1" becomes ::ffff:7f00:1), while resolvers print
+ * IPv4-compatible addresses exactly that way.
+ */
+export function normalizeAddress(address: string): string {
+  const match = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  const head = match?.[1];
+  const tail = match?.[2];
+  if (head === undefined || tail === undefined || !ipaddr.IPv4.isValidFourPartDecimal(tail)) {
+    return address;
+  }
+  const [a = 0, b = 0, c = 0, d = 0] = tail.split(".").map(Number);
+  return `${head}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
 
 const ipv4Labels: Record<string, string> = {

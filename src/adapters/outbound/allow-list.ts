@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { parseAddress } from "./address-classification.js";
+import { normalizeAddress } from "./address-classification.js";
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
@@ -28,9 +28,11 @@ export class OutboundAllowList {
     const suffixes: string[] = [];
     const cidrs: Cidr[] = [];
     for (const raw of list) {
-      const entry = raw.trim().toLowerCase();
+      const entry = normalizeCidr(raw.trim().toLowerCase());
       if (entry === "") continue;
-      const unbracketed = entry.startsWith("[") && entry.endsWith("]") ? entry.slice(1, -1) : entry;
+      const unbracketed = normalizeAddress(
+        entry.startsWith("[") && entry.endsWith("]") ? entry.slice(1, -1) : entry,
+      );
       if (entry.includes("/")) {
         if (!ipaddr.isValidCIDR(entry)) throw invalidEntry(raw);
         cidrs.push(ipaddr.parseCIDR(entry));
@@ -60,8 +62,9 @@ export class OutboundAllowList {
   }
 
   allowsAddress(address: string): boolean {
-    if (!ipaddr.isValid(address)) return false;
-    const candidates = [ipaddr.parse(address), parseAddress(address)];
+    const normalized = normalizeAddress(address);
+    if (!ipaddr.isValid(normalized)) return false;
+    const candidates = [ipaddr.parse(normalized), ipaddr.process(normalized)];
     return this.cidrs.some(([network, bits]) =>
       candidates.some((c) => c.kind() === network.kind() && c.match(network, bits)),
     );
@@ -69,6 +72,11 @@ export class OutboundAllowList {
 }
 
 const hostPattern = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/;
+
+function normalizeCidr(entry: string): string {
+  const slash = entry.indexOf("/");
+  return slash < 0 ? entry : `${normalizeAddress(entry.slice(0, slash))}${entry.slice(slash)}`;
+}
 
 function stripDot(host: string): string {
   return host.endsWith(".") ? host.slice(0, -1) : host;
