@@ -32,6 +32,11 @@ describe("HttpActionGateway: response size limit", () => {
       if (path === "/exact") {
         res.setHeader("content-type", "text/plain");
         res.end("y".repeat(maxResponseBytes));
+      } else if (path === "/one-byte-over") {
+        // No Content-Length: the limit has to be enforced while reading.
+        res.setHeader("content-type", "text/plain");
+        res.write("z".repeat(maxResponseBytes));
+        res.end("z");
       } else if (path === "/declared-too-large") {
         res.setHeader("content-type", "application/json");
         res.setHeader("content-length", String(maxResponseBytes + 1));
@@ -58,6 +63,13 @@ describe("HttpActionGateway: response size limit", () => {
     assert.equal(response.status, 200);
     assert.equal(typeof response.body, "string");
     assert.equal((response.body as string).length, maxResponseBytes);
+  });
+
+  it("refuses an undeclared body one byte over the limit", async () => {
+    await assert.rejects(
+      gateway.callWebhook(webhook(server.url("/one-byte-over")), signal()),
+      domainError("limit_exceeded", "PAYLOAD_TOO_LARGE"),
+    );
   });
 
   it("refuses a larger declared Content-Length before reading, closing the connection", async () => {
