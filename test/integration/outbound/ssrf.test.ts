@@ -198,7 +198,18 @@ describe("HttpActionGateway: SSRF protection for webhooks", () => {
           ),
         );
       }
-      assert.deepEqual(lookups, ["metadata.test", "mixed.test", "mapped.test", "compat.test"]);
+      // The TLS connector goes through the same lookup.
+      await assert.rejects(
+        gateway.callWebhook(webhook("https://metadata.test/"), signal),
+        refused(/metadata\.test/),
+      );
+      assert.deepEqual(lookups, [
+        "metadata.test",
+        "mixed.test",
+        "mapped.test",
+        "compat.test",
+        "metadata.test",
+      ]);
       assert.equal(server.connections, 0);
     });
 
