@@ -41,6 +41,8 @@ export interface ExecutionOutcome {
   errorNodeId: string | null;
   finalOutput: JsonValue;
   finalVariables: JsonObject;
+  /** Number of nodes in the definition (Execution.totalNodes); when absent the stored value stays. */
+  totalNodes?: number;
 }
 
 /** What a runner needs to resume an execution it claimed. */

@@ -1,0 +1,62 @@
+import { v7 as uuidv7 } from "uuid";
+import type { AuditEvent, AuditLog } from "../../../ports/audit-log.js";
+import { auditEventFromRow } from "../mappers/audit-event-rows.js";
+import type { PersistenceContext } from "../persistence-context.js";
+import type { SqlParam } from "../sql/sql-client.js";
+import type { AuditEventFilter, AuditEventReader } from "./audit-event-filter.js";
+
+const insertSql =
+  "insert into audit_events (id, at, event_type, action, result, user_id, community_id, workflow_id, execution_id, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/**
+ * The audit trail table. `record` only persists (structured logging is layered on top
+ * elsewhere). Ids are UUIDv7, so events with the same timestamp keep their insertion order.
+ */
+export class SqlAuditLog implements AuditLog, AuditEventReader {
+  constructor(private readonly db: PersistenceContext) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    await this.db.sql.run(insertSql, [
+      uuidv7(),
+      event.at,
+      event.eventType,
+      event.action,
+      event.result,
+      event.userId,
+      event.communityId,
+      event.workflowId,
+      event.executionId,
+      JSON.stringify(event.details),
+    ]);
+  }
+
+  async list(filter: AuditEventFilter): Promise<AuditEvent[]> {
+    const conditions: string[] = [];
+    const params: SqlParam[] = [];
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      conditions.push(`${column} = ?`);
+      params.push(value);
+    };
+    equal("workflow_id", filter.workflowId);
+    equal("execution_id", filter.executionId);
+    equal("user_id", filter.userId);
+    equal("action", filter.action);
+    equal("event_type", filter.eventType);
+    if (filter.since !== undefined) {
+      conditions.push("at >= ?");
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      conditions.push("at < ?");
+      params.push(filter.until);
+    }
+    const where = conditions.length === 0 ? "" : `where ${conditions.join(" and ")}`;
+    const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000);
+    const rows = await this.db.sql.all(
+      `select * from audit_events ${where} order by at desc, id desc limit ?`,
+      [...params, limit],
+    );
+    return rows.map((row) => auditEventFromRow(row, this.db.values));
+  }
+}
