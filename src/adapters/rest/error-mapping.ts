@@ -1,0 +1,76 @@
+import { DomainError, type DomainErrorKind, type ErrorReason } from "../../domain/errors.js";
+import type { JsonObject } from "../../domain/json.js";
+import type { Logger } from "../../ports/logger.js";
+import { errorReply, type RestReply } from "./envelope.js";
+
+/**
+ * The one table from DomainError to HTTP status. `kind` decides, except for the reasons listed
+ * in `statusByReason`. FAILED_PRECONDITION (cancel a finished execution, execute a draft, edit
+ * an archived workflow) is 409 Conflict: the request is well-formed, the resource's state
+ * forbids it. The error_code is always the DomainError's reason, as in the gRPC ErrorInfo.
+ */
+export const statusByKind: Readonly<Record<DomainErrorKind, number>> = {
+  invalid_argument: 400,
+  unauthenticated: 401,
+  permission_denied: 403,
+  not_found: 404,
+  already_exists: 409,
+  conflict: 409,
+  failed_precondition: 409,
+  limit_exceeded: 429,
+  deadline_exceeded: 504,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const statusByReason: Readonly<Partial<Record<ErrorReason, number>>> = {
+  PAYLOAD_TOO_LARGE: 413,
+  EXECUTION_TIMEOUT: 504,
+  // Engine limits hit by a synchronous run are execution errors of the request, as in the original.
+  OPERATION_LIMIT_EXCEEDED: 400,
+  LOOP_LIMIT_EXCEEDED: 400,
+  LOOP_DEPTH_EXCEEDED: 400,
+};
+
+export function httpStatusOf(error: DomainError): number {
+  return statusByReason[error.reason] ?? statusByKind[error.kind];
+}
+
+export interface ErrorContext {
+  method: string;
+  path: string;
+}
+
+/**
+ * Any thrown value as an error reply. Internal errors and non-domain errors answer with a
+ * generic message; their cause goes to the log only.
+ */
+export function errorToReply(error: unknown, logger: Logger, context: ErrorContext): RestReply {
+  if (!DomainError.is(error) || error.kind === "internal") {
+    logger.error(
+      { err: error, method: context.method, path: context.path },
+      "REST request failed with an internal error",
+    );
+    return errorReply(500, "INTERNAL_ERROR", "internal server error");
+  }
+  const status = httpStatusOf(error);
+  if (status >= 500) {
+    logger.warn(
+      { reason: error.reason, method: context.method, path: context.path, message: error.message },
+      "REST request failed",
+    );
+  }
+  return errorReply(status, error.reason, error.message, errorDetails(error));
+}
+
+export function errorDetails(error: DomainError): JsonObject {
+  const details: JsonObject = { ...error.metadata };
+  if (error.violations.length > 0) {
+    details.field_violations = error.violations.map((v) => ({
+      field: v.field,
+      description: v.description,
+      ...(v.nodeId === undefined ? {} : { node_id: v.nodeId }),
+    }));
+  }
+  return details;
+}

@@ -1,0 +1,155 @@
+import type { WorkflowUseCases } from "../../application/workflow-use-cases.js";
+import { DomainError } from "../../domain/errors.js";
+import type { JsonObject } from "../../domain/json.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../ports/clock.js";
+import type { Logger } from "../../ports/logger.js";
+import { errorReply, type RestReply } from "./envelope.js";
+import { errorToReply } from "./error-mapping.js";
+import { isHttp2, type ResponseSink, type RestRequest, type RestResponse } from "./http-types.js";
+import { QueryParams } from "./query-params.js";
+import { readJsonBody } from "./read-json-body.js";
+import { headerValue, type RequestContext, type Route } from "./route.js";
+import { Router } from "./router.js";
+import { executionRoutes } from "./routes/execution-routes.js";
+import { healthRoutes } from "./routes/health-routes.js";
+import { workflowRoutes } from "./routes/workflow-routes.js";
+import { sendReply } from "./send-reply.js";
+
+export interface RestHandlerDeps {
+  useCases: WorkflowUseCases;
+  /** The principal of an active API key, or null (a thrown DomainError is mapped as usual). */
+  authenticate: (apiKey: string) => Promise<Principal | null>;
+  logger: Logger;
+  /** Largest request body accepted; larger ones are 413 PAYLOAD_TOO_LARGE. */
+  maxBodyBytes: number;
+  /** Reported by the health endpoints. */
+  module?: string;
+  version?: string;
+  clock?: Pick<Clock, "now">;
+}
+
+/** Resolves true when the request was a REST request and has been answered. */
+export type RestHandler = (req: RestRequest, res: RestResponse) => Promise<boolean>;
+
+/**
+ * The REST adapter: `/health` and everything under `/api/v1`, over HTTP/1.1 or the HTTP/2
+ * compatibility API. Other paths resolve false untouched, for the next handler (Connect/gRPC).
+ */
+export function createRestHandler(deps: RestHandlerDeps): RestHandler {
+  const router = new Router<Route>();
+  const info = {
+    module: deps.module ?? "workflow_core_module",
+    version: deps.version ?? "unknown",
+  };
+  for (const definition of [
+    ...healthRoutes(info, deps.clock ?? { now: () => new Date() }),
+    ...workflowRoutes(deps.useCases),
+    ...executionRoutes(deps.useCases),
+  ]) {
+    router.add(definition.method, definition.path, definition.route);
+  }
+
+  return async (req, res) => {
+    const url = requestUrl(req.url);
+    if (url === null || !isRestPath(url.pathname)) return false;
+    const sink: ResponseSink = res;
+    const method = (req.method ?? "GET").toUpperCase();
+    const controller = new AbortController();
+    let answered = false;
+    sink.once("close", () => {
+      if (!answered) controller.abort(new Error("client closed the request"));
+    });
+    let bodyLeftUnread = false;
+    let reply: RestReply;
+    try {
+      reply = await dispatch(router.match(method, url.pathname), {
+        req,
+        deps,
+        url,
+        signal: controller.signal,
+        onBodyAbandoned: () => {
+          bodyLeftUnread = true;
+        },
+      });
+    } catch (error) {
+      reply = errorToReply(error, deps.logger, { method, path: url.pathname });
+    }
+    answered = true;
+    sendReply(sink, reply, bodyLeftUnread && !isHttp2(req));
+    return true;
+  };
+}
+
+interface DispatchInput {
+  req: RestRequest;
+  deps: RestHandlerDeps;
+  url: URL;
+  signal: AbortSignal;
+  onBodyAbandoned: () => void;
+}
+
+async function dispatch(
+  match: ReturnType<Router<Route>["match"]>,
+  { req, deps, url, signal, onBodyAbandoned }: DispatchInput,
+): Promise<RestReply> {
+  if (match.kind === "not_found") {
+    throw DomainError.notFound(`no endpoint ${req.method ?? "GET"} ${url.pathname}`);
+  }
+  if (match.kind === "method_not_allowed") {
+    return errorReply(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `${req.method ?? "GET"} is not allowed on ${url.pathname}`,
+      { allowed_methods: match.allowed },
+      { allow: match.allowed.join(", ") },
+    );
+  }
+  let body: Promise<JsonObject> | null = null;
+  const ctx: RequestContext = {
+    params: match.params,
+    query: new QueryParams(url.searchParams),
+    headers: req.headers,
+    signal,
+    body() {
+      body ??= readJsonBody(req, deps.maxBodyBytes).catch((error: unknown) => {
+        if (DomainError.is(error) && error.reason === "PAYLOAD_TOO_LARGE") onBodyAbandoned();
+        throw error;
+      });
+      return body;
+    },
+  };
+  const { route } = match;
+  if (!route.auth) return route.handle(ctx);
+  const principal = await authenticate(req, deps);
+  return route.handle(ctx, principal);
+}
+
+async function authenticate(req: RestRequest, deps: RestHandlerDeps): Promise<Principal> {
+  const key = headerValue(req.headers, "x-api-key");
+  if (key === undefined) {
+    throw new DomainError("unauthenticated", "UNAUTHORIZED", "missing API key (X-API-Key)");
+  }
+  const principal = await deps.authenticate(key);
+  if (principal === null) {
+    throw new DomainError("unauthenticated", "UNAUTHORIZED", "invalid or revoked API key");
+  }
+  return principal;
+}
+
+function requestUrl(raw: string | undefined): URL | null {
+  try {
+    const url = new URL(raw ?? "/", "http://localhost");
+    // One trailing slash is forgiven: /api/v1/workflows/ is /api/v1/workflows.
+    if (url.pathname.length > 1 && url.pathname.endsWith("/")) {
+      url.pathname = url.pathname.slice(0, -1);
+    }
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+export function isRestPath(pathname: string): boolean {
+  return pathname === "/health" || pathname === "/api/v1" || pathname.startsWith("/api/v1/");
+}
