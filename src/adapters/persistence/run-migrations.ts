@@ -36,9 +36,8 @@ export async function runMigrations(
 
 export async function migrationStatus(orm: MikroORM): Promise<MigrationStatus> {
   const migrator = orm.getMigrator() as Migrator;
-  const [applied, pending] = await Promise.all([
-    migrator.getExecutedMigrations(),
-    migrator.getPendingMigrations(),
-  ]);
+  // One after the other: each creates the bookkeeping table when missing.
+  const applied = await migrator.getExecutedMigrations();
+  const pending = await migrator.getPendingMigrations();
   return { applied: applied.map((m) => m.name), pending: pending.map((m) => m.name) };
 }

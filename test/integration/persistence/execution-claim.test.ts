@@ -1,0 +1,282 @@
+import assert from "node:assert/strict";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import type { Execution } from "../../../src/domain/execution/execution.js";
+import type { Workflow } from "../../../src/domain/workflow/workflow.js";
+import type {
+  ExecutionOutcome,
+  ExecutionRepository,
+} from "../../../src/ports/execution-repository.js";
+import {
+  aNodeRun,
+  anExecution,
+  at,
+  aWorkflow,
+  openTestPersistence,
+  type TestPersistence,
+  versionOf,
+} from "./fixtures.js";
+
+const outcome = (overrides: Partial<ExecutionOutcome> = {}): ExecutionOutcome => ({
+  status: "completed",
+  completedAt: at(9_000),
+  durationMs: 1234.5,
+  nodesExecuted: 3,
+  failedNodes: [],
+  errorReason: null,
+  errorMessage: null,
+  errorNodeId: null,
+  finalOutput: { answer: 42 },
+  finalVariables: { name: "Ada", count: 2 },
+  ...overrides,
+});
+
+/** Every test gets its own database: claims take whatever is claimable. */
+describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
+  let db: TestPersistence;
+  let executions: ExecutionRepository;
+  let workflow: Workflow;
+
+  beforeEach(async () => {
+    db = await openTestPersistence();
+    executions = db.persistence.executions;
+    workflow = aWorkflow();
+    await db.persistence.workflows.create(workflow, versionOf(workflow));
+  });
+  afterEach(() => db.close());
+
+  async function insertMany(count: number, overrides: Partial<Execution> = {}) {
+    const inserted: Execution[] = [];
+    for (let i = 0; i < count; i++) {
+      const execution = anExecution(workflow, { createdAt: at(i), ...overrides });
+      await executions.insert(execution);
+      inserted.push(execution);
+    }
+    return inserted;
+  }
+
+  test("claim takes pending executions oldest first, up to the limit, and marks them running", async () => {
+    const [a, b, c] = await insertMany(3);
+    const now = at(100);
+    const first = await executions.claim("runner-1", now, at(30_100), 2);
+    assert.deepEqual(
+      first.map((claimed) => claimed.execution.executionId),
+      [a?.executionId, b?.executionId],
+    );
+    for (const claimed of first) {
+      assert.equal(claimed.execution.status, "running");
+      assert.deepEqual(claimed.execution.startedAt, now);
+      assert.equal(claimed.checkpoint, null);
+      assert.deepEqual(claimed.nodeRuns, []);
+    }
+    const second = await executions.claim("runner-2", now, at(30_100), 5);
+    assert.deepEqual(
+      second.map((claimed) => claimed.execution.executionId),
+      [c?.executionId],
+    );
+    assert.deepEqual(await executions.claim("runner-3", now, at(30_100), 5), []);
+    assert.deepEqual(await executions.claim("runner-3", now, at(30_100), 0), []);
+  });
+
+  test("claim leaves terminal, paused and live-leased executions alone", async () => {
+    const [done, paused, leased] = await insertMany(3);
+    assert.ok(done && paused && leased);
+    await executions.finish(done.executionId, outcome());
+    await executions.insert(anExecution(workflow, { status: "paused", createdAt: at(-5) }));
+    await executions.claim("runner-1", at(0), at(60_000), 10);
+    assert.deepEqual(await executions.claim("runner-2", at(59_999), at(90_000), 10), []);
+  });
+
+  test("an expired lease is claimed again, with the stored node runs and checkpoint", async () => {
+    const [execution] = await insertMany(1);
+    assert.ok(execution);
+    const [claimed] = await executions.claim("crashed", at(0), at(1_000), 1);
+    assert.equal(claimed?.execution.executionId, execution.executionId);
+    const runs = [aNodeRun(1), aNodeRun(2)];
+    await executions.appendNodeRuns(execution.executionId, runs.slice(0, 1), { step: 1 });
+    await executions.appendNodeRuns(execution.executionId, runs.slice(1), { step: 2, seen: ["a"] });
+
+    assert.deepEqual(await executions.claim("rescuer", at(999), at(5_000), 1), []);
+    const [again] = await executions.claim("rescuer", at(1_000), at(5_000), 1);
+    assert.equal(again?.execution.executionId, execution.executionId);
+    assert.equal(again?.execution.status, "running");
+    assert.deepEqual(again?.execution.startedAt, at(0), "the first start time is kept");
+    assert.deepEqual(again?.checkpoint, { step: 2, seen: ["a"] });
+    assert.deepEqual(again?.nodeRuns, runs);
+
+    assert.deepEqual(
+      await executions.renewLeases("crashed", [execution.executionId], at(10_000)),
+      [],
+      "the old owner lost the lease",
+    );
+  });
+
+  test("renewLeases extends only the caller's leases; releaseLeases makes runs claimable at once", async () => {
+    const [mine, theirs] = await insertMany(2);
+    assert.ok(mine && theirs);
+    await executions.claim("runner-1", at(0), at(1_000), 1);
+    await executions.claim("runner-2", at(0), at(1_000), 1);
+
+    assert.deepEqual(
+      await executions.renewLeases("runner-1", [mine.executionId, theirs.executionId], at(50_000)),
+      [mine.executionId],
+    );
+    assert.deepEqual(await executions.renewLeases("runner-1", [], at(50_000)), []);
+    const afterExpiry = await executions.claim("runner-3", at(2_000), at(3_000), 10);
+    assert.deepEqual(
+      afterExpiry.map((c) => c.execution.executionId),
+      [theirs.executionId],
+    );
+
+    await executions.releaseLeases("someone-else", [mine.executionId]);
+    assert.deepEqual(await executions.claim("runner-3", at(2_000), at(3_000), 10), []);
+    await executions.releaseLeases("runner-1", [mine.executionId]);
+    const released = await executions.claim("runner-3", at(2_000), at(3_000), 10);
+    assert.deepEqual(
+      released.map((c) => c.execution.executionId),
+      [mine.executionId],
+    );
+  });
+
+  test("finish is a compare-and-set: a finished execution is never overwritten", async () => {
+    const [running, pending] = await insertMany(2);
+    assert.ok(running && pending);
+    await executions.claim("runner-1", at(0), at(60_000), 1);
+
+    const failed = outcome({
+      status: "failed",
+      errorReason: "EXECUTION_ERROR",
+      errorMessage: "node exploded",
+      errorNodeId: "node-2",
+      failedNodes: ["node-2"],
+      finalOutput: null,
+      totalNodes: 7,
+    });
+    assert.equal(await executions.finish(running.executionId, failed), true);
+    assert.equal(await executions.finish(running.executionId, outcome()), false);
+
+    const stored = await executions.get(running.executionId, { nodeRuns: false, logs: false });
+    assert.deepEqual(stored, {
+      ...running,
+      status: "failed",
+      startedAt: at(0),
+      completedAt: failed.completedAt,
+      durationMs: failed.durationMs,
+      nodesExecuted: failed.nodesExecuted,
+      totalNodes: 7,
+      failedNodes: ["node-2"],
+      errorReason: "EXECUTION_ERROR",
+      errorMessage: "node exploded",
+      errorNodeId: "node-2",
+      finalOutput: null,
+      finalVariables: failed.finalVariables,
+      nodeRuns: [],
+    });
+
+    assert.equal(
+      await executions.finish(pending.executionId, outcome({ status: "cancelled" })),
+      true,
+    );
+    assert.equal(
+      (await executions.get(pending.executionId, { nodeRuns: false, logs: false }))?.totalNodes,
+      pending.totalNodes,
+      "without totalNodes the stored value stays",
+    );
+    assert.equal(await executions.finish("no-such-execution", outcome()), false);
+    assert.deepEqual(await executions.claim("runner-2", at(0), at(60_000), 10), []);
+  });
+
+  test("concurrent finishes: exactly one applies", async () => {
+    const [execution] = await insertMany(1);
+    assert.ok(execution);
+    const results = await Promise.all(
+      (["completed", "failed", "cancelled"] as const).map((status) =>
+        executions.finish(execution.executionId, outcome({ status })),
+      ),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  test("requestCancel marks non-terminal executions once and is false on finished ones", async () => {
+    const [pending, running, finished] = await insertMany(3);
+    assert.ok(pending && running && finished);
+    await executions.finish(finished.executionId, outcome());
+    await executions.claim("runner-1", at(0), at(60_000), 1);
+
+    assert.equal(await executions.requestCancel(pending.executionId, at(10)), true);
+    assert.equal(await executions.requestCancel(pending.executionId, at(20)), true);
+    assert.equal(await executions.requestCancel(finished.executionId, at(10)), false);
+    assert.equal(await executions.requestCancel("no-such-execution", at(10)), false);
+
+    const stored = await executions.get(pending.executionId, { nodeRuns: false, logs: false });
+    assert.deepEqual(stored?.cancelRequestedAt, at(10), "the first request time is kept");
+    assert.deepEqual(
+      await executions.listCancelRequested([pending.executionId, running.executionId]),
+      [pending.executionId],
+    );
+    assert.equal(await executions.requestCancel(running.executionId, at(30)), true);
+    assert.deepEqual(
+      (
+        await executions.listCancelRequested([
+          pending.executionId,
+          running.executionId,
+          finished.executionId,
+        ])
+      ).sort(),
+      [pending.executionId, running.executionId].sort(),
+    );
+    assert.deepEqual(await executions.listCancelRequested([]), []);
+  });
+});
+
+/**
+ * Two claimers on separate Persistence instances (separate connection pools; on PostgreSQL
+ * separate sessions competing through FOR UPDATE SKIP LOCKED) claim in parallel until nothing
+ * is left: every execution is claimed exactly once.
+ */
+describe("ExecutionRepository: claim exclusivity", () => {
+  let db: TestPersistence;
+  let workflow: Workflow;
+  const total = 120;
+
+  before(async () => {
+    db = await openTestPersistence();
+    workflow = aWorkflow();
+    await db.persistence.workflows.create(workflow, versionOf(workflow));
+    for (let i = 0; i < total; i++) {
+      await db.persistence.executions.insert(anExecution(workflow, { createdAt: at(i % 7) }));
+    }
+  });
+  after(() => db.close());
+
+  test("two concurrent claimers never get the same execution", async () => {
+    const other = await db.openAnother({ migrate: false });
+    const claimers = [db.persistence.executions, other.executions];
+    const claimedBy: string[][] = [[], []];
+    await Promise.all(
+      claimers.map(async (repository, index) => {
+        const owner = `runner-${index}`;
+        const mine = claimedBy[index] as string[];
+        // Several claims in flight per claimer, as a runner with free slots would issue.
+        const worker = async () => {
+          for (;;) {
+            const batch = await repository.claim(owner, at(10_000), at(70_000), 3);
+            if (batch.length === 0) return;
+            for (const claimed of batch) {
+              assert.equal(claimed.execution.status, "running");
+              mine.push(claimed.execution.executionId);
+            }
+          }
+        };
+        await Promise.all([worker(), worker(), worker()]);
+      }),
+    );
+    const all = [...(claimedBy[0] ?? []), ...(claimedBy[1] ?? [])];
+    assert.equal(all.length, total);
+    assert.equal(new Set(all).size, total, "no execution was claimed twice");
+    const stored = await db.persistence.executions.list(
+      { workflowId: workflow.workflowId, statuses: ["pending"] },
+      { kind: "offset", page: 1, perPage: 10 },
+    );
+    assert.equal(stored.total, 0);
+  });
+});
