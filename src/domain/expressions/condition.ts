@@ -27,7 +27,7 @@ export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 
 /** A compiled condition: rules, and/or/not groups, or CEL, evaluated to a boolean. */
 export interface CompiledCondition {
-  /** Top-level names read (path roots and CEL identifiers), for validation. */
+  /** Top-level names the CEL parts read, for validation (rule paths fall back to variables). */
   readonly rootNames: readonly string[];
   evaluate(bindings: ExpressionBindings): boolean;
 }
@@ -115,7 +115,6 @@ function compileNode(
   if (typeof variable !== "string" || variable.trim() === "") return fail("variable is required");
   const path = parseValuePath(variable);
   if (typeof path === "string") return fail(`variable: ${path}`);
-  names.add(path.root);
   const operator = raw.operator ?? "equals";
   if (typeof operator !== "string" || !operatorSet.has(operator)) {
     return fail(`operator: unknown operator ${JSON.stringify(operator)}`);

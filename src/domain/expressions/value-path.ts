@@ -72,3 +72,13 @@ function isMapLike(value: unknown): value is ReadonlyMap<string, unknown> {
     typeof (value as { get?: unknown }).get === "function"
   );
 }
+
+/** Resolves a path inside one value (the first segment is a key of `value`). */
+export function resolveValuePathIn(value: JsonValue, path: ValuePath): JsonValue | undefined {
+  let current: unknown = stepInto(value, path.root);
+  for (const step of path.segments) {
+    if (current === undefined) return undefined;
+    current = stepInto(current, step);
+  }
+  return current as JsonValue | undefined;
+}

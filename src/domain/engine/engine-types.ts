@@ -1,0 +1,126 @@
+import type { ErrorReason } from "../errors.js";
+import type { NodeRun } from "../execution/node-run.js";
+import type { JsonObject, JsonValue } from "../json.js";
+import type { ActionGateway } from "./action-gateway.js";
+import type { EngineClock } from "./engine-clock.js";
+
+/** Who and what the execution is about; set by the service, never by caller variables. */
+export interface TrustedContext {
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  userId: string;
+  communityId: number;
+  entityId: number;
+  sessionId: string;
+  platform: string;
+}
+
+/** Run-time limits; every one trips with its own error reason instead of truncating. */
+export interface EngineLimits {
+  /** Whole-run timeout → EXECUTION_TIMEOUT. */
+  timeoutMs: number;
+  /** Cap on iterations of any one loop (with the node's max_iterations) → LOOP_LIMIT_EXCEEDED. */
+  maxLoopIterations: number;
+  /** Node runs plus loop iterations per execution → OPERATION_LIMIT_EXCEEDED. */
+  maxTotalOperations: number;
+  /** Loop nesting → LOOP_DEPTH_EXCEEDED. */
+  maxLoopDepth: number;
+  /** Nodes running at once in one execution. */
+  maxParallelNodes: number;
+  /** Largest output of one node, JSON bytes → PAYLOAD_TOO_LARGE. */
+  maxOutputBytes: number;
+  /** Largest total of all variables, JSON bytes → PAYLOAD_TOO_LARGE. */
+  maxVariablesBytes: number;
+  /** Inputs and outputs larger than this are stored truncated in NodeRun records (flagged). */
+  maxRecordBytes: number;
+}
+
+export type RunMode = "live" | "dry_run";
+
+export interface RunOptions {
+  context: TrustedContext;
+  /** Caller variables; they live under `vars` and can never overwrite the trusted context. */
+  variables?: JsonObject;
+  /** Which trigger to start from (default: the only one) and its data. */
+  trigger?: { triggerNodeId?: string; data?: JsonObject };
+  limits?: Partial<EngineLimits>;
+  mode?: RunMode;
+  /** Dry-run only: node id → output an action returns instead of the documented default. */
+  mocks?: Readonly<Record<string, JsonValue>>;
+  signal?: AbortSignal;
+  /** Called synchronously as things happen. Records passed here are never mutated afterwards. */
+  onEvent?: (event: EngineEvent) => void;
+  /** Continue a run from a checkpoint taken by takeCheckpoint(). */
+  resume?: EngineCheckpoint;
+  /** Keep every finished NodeRun in EngineResult.trace (always on in dry-run). */
+  collectTrace?: boolean;
+}
+
+/** Ports the engine reaches the world through. */
+export interface EngineEnvironment {
+  gateway: ActionGateway;
+  clock: EngineClock;
+}
+
+export type EngineEvent =
+  | { type: "node_started"; nodeRun: NodeRun }
+  | { type: "node_finished"; nodeRun: NodeRun }
+  | { type: "execution_finished"; result: EngineResult };
+
+export type EngineStatus = "completed" | "failed" | "cancelled";
+
+export interface EngineResult {
+  status: EngineStatus;
+  errorReason: ErrorReason | null;
+  errorMessage: string | null;
+  errorNodeId: string | null;
+  finalOutput: JsonValue;
+  finalVariables: JsonObject;
+  /** Node runs started (a node inside a loop counts once per iteration). */
+  nodesExecuted: number;
+  /** Ids of nodes that ended failed (including failures routed to an error port). */
+  failedNodes: string[];
+  operations: number;
+  startedAt: Date;
+  completedAt: Date;
+  durationMs: number;
+  /** Records by final status. */
+  counts: { completed: number; failed: number; skipped: number; cancelled: number };
+  /** Finished NodeRuns in sequence order (dry-run, or when collectTrace is set). */
+  trace: NodeRun[] | null;
+}
+
+export interface RunHandle {
+  readonly result: Promise<EngineResult>;
+  /**
+   * A plain-JSON checkpoint consistent with every node_finished event emitted so far, or null
+   * while a loop is iterating (resuming inside a loop body is not supported).
+   */
+  takeCheckpoint(): EngineCheckpoint | null;
+}
+
+export interface CheckpointEntry {
+  nodeId: string;
+  status: "completed" | "failed" | "skipped";
+  port: string | null;
+  output: JsonValue;
+}
+
+export interface EngineCheckpoint {
+  format: "waddlebot.engine.checkpoint/1";
+  executionId: string;
+  workflowId: string;
+  workflowVersion: number;
+  sequence: number;
+  operations: number;
+  nodesExecuted: number;
+  failedNodes: string[];
+  elapsedMs: number;
+  variables: JsonObject;
+  variableStamps: Record<string, number[]>;
+  finalOutput: JsonValue;
+  finalOutputStamp: number[] | null;
+  /** Top-level nodes that reached a final status, in the order they did. */
+  settled: CheckpointEntry[];
+}

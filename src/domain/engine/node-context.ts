@@ -1,0 +1,42 @@
+import type { ExpressionBindings } from "../expressions/expression-compiler.js";
+import type { ValuePath } from "../expressions/value-path.js";
+import type { JsonObject, JsonValue } from "../json.js";
+import type { ActionGateway } from "./action-gateway.js";
+import type { CompiledNode } from "./compile-workflow.js";
+import type { EngineClock } from "./engine-clock.js";
+import type { RunMode, TrustedContext } from "./engine-types.js";
+
+/** What a node's behaviour sees while it runs. */
+export interface NodeContext {
+  readonly node: CompiledNode;
+  readonly input: JsonValue;
+  readonly bindings: ExpressionBindings;
+  readonly mode: RunMode;
+  /** Dry-run mock output for this node, if the caller gave one. */
+  readonly mock: JsonValue | undefined;
+  readonly execution: TrustedContext;
+  readonly triggerData: JsonObject;
+  readonly gateway: ActionGateway;
+  readonly clock: EngineClock;
+  /** Aborted when the run stops (cancelled, failed elsewhere, timed out). */
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  log(message: string): void;
+  resolve(path: ValuePath): JsonValue | undefined;
+  /** Writes vars.<name> under the deterministic write rule; may throw RunLimitError. */
+  writeVariable(name: string, value: JsonValue): void;
+  /** Dry-run: the request an action would have sent. */
+  simulate(request: JsonValue): void;
+}
+
+/**
+ * `break` ends the innermost loop; `end` offers the output as the execution's final output.
+ * `port: null` fires no edge.
+ */
+export interface NodeOutcome {
+  port: string | null;
+  output: JsonValue;
+  control?: "break" | "end";
+}
+
+export type NodeBehaviour = (ctx: NodeContext) => NodeOutcome | Promise<NodeOutcome>;
