@@ -232,7 +232,7 @@ function rankNodes(
   for (const [l, loop] of loops) {
     for (const e of outgoing[l] ?? []) {
       const edge = edges[e] as GraphEdge;
-      if (edge.fromPort === "loop" || loop.bodySet.has(edge.to)) continue;
+      if (edge.fromPort === "loop" || loop.bodySet.has(edge.to) || loopBackEdges.has(e)) continue;
       for (const b of loop.body) link(b, edge.to);
     }
   }
