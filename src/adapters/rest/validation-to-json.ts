@@ -39,8 +39,8 @@ export function issueToJson(issue: ValidationIssue): JsonObject {
   return {
     code: issue.code,
     message: issue.message,
-    node_id: issue.nodeId ?? null,
-    connection_id: issue.connectionId ?? null,
-    field: issue.field ?? null,
+    node_id: issue.nodeId || null,
+    connection_id: issue.connectionId || null,
+    field: issue.field || null,
   };
 }

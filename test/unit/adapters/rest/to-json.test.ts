@@ -301,14 +301,28 @@ describe("validationToJson", () => {
     const json = validationToJson({
       isValid: false,
       errors: [
-        { code: "NO_NODES", message: "workflow has no nodes" },
+        // The engine's validator leaves absent ids as empty strings.
+        {
+          code: "NO_TRIGGER",
+          message: "workflow has no trigger",
+          nodeId: "",
+          connectionId: "",
+          field: "",
+        },
         { code: "MISSING_FIELD", message: "url is required", nodeId: "n1", field: "config.url" },
         { code: "BAD_VALUE", message: "method is invalid", nodeId: "n1", field: "config.method" },
       ],
       warnings: [{ code: "UNREACHABLE", message: "n2 is unreachable", nodeId: "n2" }],
     });
     assert.equal(json.is_valid, false);
-    assert.deepEqual(json.errors, ["workflow has no nodes"]);
+    assert.deepEqual(json.errors, ["workflow has no trigger"]);
+    assert.deepEqual((json.issues as { errors: unknown[] }).errors[0], {
+      code: "NO_TRIGGER",
+      message: "workflow has no trigger",
+      node_id: null,
+      connection_id: null,
+      field: null,
+    });
     assert.deepEqual(json.warnings, ["n2 is unreachable"]);
     assert.deepEqual(json.node_validation_errors, {
       n1: ["url is required", "method is invalid"],
