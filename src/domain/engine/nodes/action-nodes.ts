@@ -101,13 +101,20 @@ export async function runModuleLive(ctx: NodeContext, request: JsonObject): Prom
     if (isJsonObject(result) && result.output !== undefined) output = result.output;
     else if (body.output !== undefined) output = body.output;
   }
+  const outcome: NodeOutcome = { port: "success", output: { status: response.status, output } };
+  applyOutputMapping(ctx, config, outcome.output);
+  return outcome;
+}
+
+/** Copies output_mapping fields of `{status, output}` into variables (live and dry-run alike). */
+function applyOutputMapping(ctx: NodeContext, config: ModuleConfig, nodeOutput: JsonValue): void {
+  const output = isJsonObject(nodeOutput) ? (nodeOutput.output ?? null) : null;
   for (const [path, variable] of config.outputMapping) {
     const value = resolveValuePathIn(output, path);
     if (value === undefined)
       ctx.log(`output_mapping: "${path.source}" is not in the module output`);
     else ctx.writeVariable(variable, value);
   }
-  return { port: "success", output: { status: response.status, output } };
 }
 
 export function runModule(ctx: NodeContext): NodeOutcome | Promise<NodeOutcome> {
@@ -124,7 +131,11 @@ export function runModule(ctx: NodeContext): NodeOutcome | Promise<NodeOutcome> 
     session_id: ctx.execution.sessionId,
     timeout_ms: config.timeoutMs,
   };
-  if (ctx.mode === "dry_run") return dryRun(ctx, request);
+  if (ctx.mode === "dry_run") {
+    const outcome = dryRun(ctx, request);
+    applyOutputMapping(ctx, config, outcome.output);
+    return outcome;
+  }
   return runModuleLive(ctx, request);
 }
 

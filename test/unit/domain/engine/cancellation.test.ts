@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RecordingActionGateway } from "../../../../src/adapters/engine-support/recording-action-gateway.js";
 import { flush, ManualClock } from "../../../support/engine/manual-clock.js";
-import { definition, edge, end, finished, node, setVar, start, statuses, trigger } from "../../../support/engine/workflow-builder.js";
+import {
+  definition,
+  edge,
+  end,
+  finished,
+  node,
+  setVar,
+  start,
+  statuses,
+  trigger,
+} from "../../../support/engine/workflow-builder.js";
 
 describe("cancellation", () => {
   it("stops promptly: running requests aborted, delays cut short, the rest cancelled, status cancelled", async () => {
@@ -17,7 +27,13 @@ describe("cancellation", () => {
         setVar("after", { x: 1 }),
         end("e"),
       ],
-      [edge("t", "w"), edge("t", "d"), edge("w", "after", "success"), edge("d", "after", "success"), edge("after", "e")],
+      [
+        edge("t", "w"),
+        edge("t", "d"),
+        edge("w", "after", "success"),
+        edge("d", "after", "success"),
+        edge("after", "e"),
+      ],
     );
     const h = start(def, { signal: controller.signal }, { gateway, clock });
     await flush();
@@ -68,7 +84,11 @@ describe("cancellation", () => {
     );
     const controller = new AbortController();
     const def = definition(
-      [trigger(), node("w", "action_webhook", { url: "https://example.test/x" }), setVar("after", { x: 1 })],
+      [
+        trigger(),
+        node("w", "action_webhook", { url: "https://example.test/x" }),
+        setVar("after", { x: 1 }),
+      ],
       [edge("t", "w"), edge("w", "after", "success")],
     );
     const h = start(def, { signal: controller.signal }, { gateway });
@@ -78,6 +98,9 @@ describe("cancellation", () => {
     await flush();
     const result = await h.result;
     assert.equal(result.status, "cancelled");
-    assert.equal(finished(h.events).filter((r) => r.nodeId === "after" && r.status === "completed").length, 0);
+    assert.equal(
+      finished(h.events).filter((r) => r.nodeId === "after" && r.status === "completed").length,
+      0,
+    );
   });
 });

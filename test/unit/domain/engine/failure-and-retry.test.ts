@@ -21,7 +21,10 @@ const webhook = (id: string, extra = {}) =>
 describe("failure", () => {
   it("an unhandled node error fails the run with that node's error; the status is never completed", async () => {
     const gateway = new RecordingActionGateway(() => ({ status: 500, headers: {}, body: "boom" }));
-    const def = definition([trigger(), webhook("w"), setVar("after", { x: 1 })], [edge("t", "w"), edge("w", "after", "success")]);
+    const def = definition(
+      [trigger(), webhook("w"), setVar("after", { x: 1 })],
+      [edge("t", "w"), edge("w", "after", "success")],
+    );
     const { result, runs } = await execute(def, {}, { gateway });
     assert.equal(result.status, "failed");
     assert.equal(result.errorReason, "EXECUTION_ERROR");
@@ -33,9 +36,18 @@ describe("failure", () => {
   });
 
   it("a connected error port handles the failure: the error is the output and the run continues", async () => {
-    const gateway = new RecordingActionGateway(() => ({ status: 503, headers: {}, body: { msg: "down" } }));
+    const gateway = new RecordingActionGateway(() => ({
+      status: 503,
+      headers: {},
+      body: { msg: "down" },
+    }));
     const def = definition(
-      [trigger(), webhook("w"), setVar("ok", { path: "ok" }), setVar("handled", { path: "{{ nodes.w.output.error.reason }}" })],
+      [
+        trigger(),
+        webhook("w"),
+        setVar("ok", { path: "ok" }),
+        setVar("handled", { path: "{{ nodes.w.output.error.reason }}" }),
+      ],
       [edge("t", "w"), edge("w", "ok", "success"), edge("w", "handled", "error")],
     );
     const { result, runs } = await execute(def, {}, { gateway });
@@ -47,7 +59,10 @@ describe("failure", () => {
     assert.deepEqual(w?.output, {
       status: 503,
       body: { msg: "down" },
-      error: { reason: "EXECUTION_ERROR", message: "webhook POST https://example.test/hook answered HTTP 503" },
+      error: {
+        reason: "EXECUTION_ERROR",
+        message: "webhook POST https://example.test/hook answered HTTP 503",
+      },
     });
     assert.equal(statuses(runs).ok, "skipped");
     assert.deepEqual(result.failedNodes, ["w"]);
@@ -67,11 +82,16 @@ describe("failure", () => {
 
   it("failing cancels running siblings: their in-flight requests are aborted", async () => {
     const gateway = new RecordingActionGateway((recorded) => {
-      if (recorded.kind === "webhook" && recorded.request.url.endsWith("/slow")) return new Promise(() => {});
+      if (recorded.kind === "webhook" && recorded.request.url.endsWith("/slow"))
+        return new Promise(() => {});
       return { status: 500, headers: {}, body: null };
     });
     const def = definition(
-      [trigger(), webhook("slow", { url: "https://example.test/slow" }), webhook("bad", { url: "https://example.test/bad" })],
+      [
+        trigger(),
+        webhook("slow", { url: "https://example.test/slow" }),
+        webhook("bad", { url: "https://example.test/bad" }),
+      ],
       [edge("t", "slow"), edge("t", "bad")],
     );
     const { result, runs } = await execute(def, {}, { gateway });
@@ -85,13 +105,17 @@ describe("failure", () => {
     let calls = 0;
     const gateway = new RecordingActionGateway(() => {
       calls++;
-      return calls < 3 ? { status: 502, headers: {}, body: null } : { status: 200, headers: {}, body: { ok: true } };
+      return calls < 3
+        ? { status: 502, headers: {}, body: null }
+        : { status: 200, headers: {}, body: { ok: true } };
     });
     const clock = new ManualClock();
     const def = definition(
       [
         trigger(),
-        webhook("w", { retry: { max_attempts: 4, initial_delay_ms: 100, multiplier: 3, max_delay_ms: 250 } }),
+        webhook("w", {
+          retry: { max_attempts: 4, initial_delay_ms: 100, multiplier: 3, max_delay_ms: 250 },
+        }),
         setVar("after", { done: true }),
       ],
       [edge("t", "w"), edge("w", "after", "success")],
@@ -129,7 +153,10 @@ describe("failure", () => {
   it("an action timeout is a node error (the gateway call is aborted)", async () => {
     const gateway = new RecordingActionGateway(() => new Promise(() => {}));
     const clock = new ManualClock();
-    const def = definition([trigger(), webhook("w", { timeout_seconds: 2 }), pass("p")], [edge("t", "w"), edge("w", "p", "error")]);
+    const def = definition(
+      [trigger(), webhook("w", { timeout_seconds: 2 }), pass("p")],
+      [edge("t", "w"), edge("w", "p", "error")],
+    );
     const h = start(def, {}, { gateway, clock });
     await clock.advance(2000);
     const result = await h.result;

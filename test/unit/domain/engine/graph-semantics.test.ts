@@ -63,8 +63,23 @@ describe("graph semantics", () => {
 
   it("flow_merge with input_ports_required N fires once at the N-th arrival", async () => {
     const def = definition(
-      [trigger(), pass("a"), pass("b"), pass("c"), node("m", "flow_merge", { input_ports_required: 2 }), setVar("after", { count: "{{ vars.count + 1.0 }}" })],
-      [edge("t", "a"), edge("t", "b"), edge("t", "c"), edge("a", "m"), edge("b", "m"), edge("c", "m"), edge("m", "after")],
+      [
+        trigger(),
+        pass("a"),
+        pass("b"),
+        pass("c"),
+        node("m", "flow_merge", { input_ports_required: 2 }),
+        setVar("after", { count: "{{ vars.count + 1.0 }}" }),
+      ],
+      [
+        edge("t", "a"),
+        edge("t", "b"),
+        edge("t", "c"),
+        edge("a", "m"),
+        edge("b", "m"),
+        edge("c", "m"),
+        edge("m", "after"),
+      ],
       { count: 0 },
     );
     const { result, runs } = await execute(def);
@@ -77,8 +92,20 @@ describe("graph semantics", () => {
 
   it("flow_merge N is skipped when fewer than N inputs can arrive", async () => {
     const def = definition(
-      [trigger(), node("if", "condition_if", { condition: "false" }), pass("a"), pass("b"), node("m", "flow_merge", { input_ports_required: 2 })],
-      [edge("t", "if"), edge("if", "a", "true"), edge("if", "b", "false"), edge("a", "m"), edge("b", "m")],
+      [
+        trigger(),
+        node("if", "condition_if", { condition: "false" }),
+        pass("a"),
+        pass("b"),
+        node("m", "flow_merge", { input_ports_required: 2 }),
+      ],
+      [
+        edge("t", "if"),
+        edge("if", "a", "true"),
+        edge("if", "b", "false"),
+        edge("a", "m"),
+        edge("b", "m"),
+      ],
     );
     const { runs } = await execute(def);
     assert.equal(statuses(runs).m, "skipped");
@@ -96,7 +123,11 @@ describe("graph semantics", () => {
 
   it("a disabled node is skipped and so is what only it feeds", async () => {
     const def = definition(
-      [trigger(), node("off", "data_variable_set", { variables: { x: 1 } }, { enabled: false }), pass("after")],
+      [
+        trigger(),
+        node("off", "data_variable_set", { variables: { x: 1 } }, { enabled: false }),
+        pass("after"),
+      ],
       [edge("t", "off"), edge("off", "after")],
     );
     const { result, runs } = await execute(def);
@@ -110,15 +141,25 @@ describe("graph semantics", () => {
       [trigger("t1"), trigger("t2"), setVar("s1", { from: "t1" }), setVar("s2", { from: "t2" })],
       [edge("t1", "s1"), edge("t2", "s2")],
     );
-    const { result, runs } = await execute(def, { trigger: { triggerNodeId: "t2", data: { x: 1 } } });
+    const { result, runs } = await execute(def, {
+      trigger: { triggerNodeId: "t2", data: { x: 1 } },
+    });
     assert.equal(result.finalVariables.from, "t2");
-    assert.deepEqual(statuses(runs), { t1: "skipped", s1: "skipped", t2: "completed", s2: "completed" });
+    assert.deepEqual(statuses(runs), {
+      t1: "skipped",
+      s1: "skipped",
+      t2: "completed",
+      s2: "completed",
+    });
     assert.deepEqual(runs.find((r) => r.nodeId === "t2")?.output, { x: 1 });
   });
 
   it("refuses an ambiguous or unknown trigger with a clear BAD_REQUEST", () => {
     const def = definition([trigger("t1"), trigger("t2")], []);
-    assert.throws(() => start(def), (e) => DomainError.is(e) && e.reason === "BAD_REQUEST" && /2 triggers/.test(e.message));
+    assert.throws(
+      () => start(def),
+      (e) => DomainError.is(e) && e.reason === "BAD_REQUEST" && /2 triggers/.test(e.message),
+    );
     assert.throws(
       () => start(def, { trigger: { triggerNodeId: "nope" } }),
       (e) => DomainError.is(e) && /not a trigger node/.test(e.message),
@@ -127,7 +168,16 @@ describe("graph semantics", () => {
 
   it("the trigger's output is the trigger data and nodes see it as trigger and nodes.<id>.output", async () => {
     const def = definition(
-      [trigger(), node("x", "data_transform", { transformations: { a: "trigger.user.name", b: "nodes.t.output.user.name", c: "execution.user_id" } })],
+      [
+        trigger(),
+        node("x", "data_transform", {
+          transformations: {
+            a: "trigger.user.name",
+            b: "nodes.t.output.user.name",
+            c: "execution.user_id",
+          },
+        }),
+      ],
       [edge("t", "x")],
     );
     const { result } = await execute(def, { trigger: { data: { user: { name: "ann" } } } });
@@ -153,14 +203,23 @@ describe("graph semantics", () => {
     const def = definition(
       [
         trigger(),
-        node("sw", "condition_switch", { variable: "trigger.color", cases: { red: "r", blue: "b" } }),
+        node("sw", "condition_switch", {
+          variable: "trigger.color",
+          cases: { red: "r", blue: "b" },
+        }),
         setVar("r", { got: "red" }),
         setVar("b", { got: "blue" }),
         setVar("d", { got: "other" }),
       ],
       [edge("t", "sw"), edge("sw", "r", "r"), edge("sw", "b", "b"), edge("sw", "d", "default")],
     );
-    assert.equal((await execute(def, { trigger: { data: { color: "blue" } } })).result.finalVariables.got, "blue");
-    assert.equal((await execute(def, { trigger: { data: { color: "green" } } })).result.finalVariables.got, "other");
+    assert.equal(
+      (await execute(def, { trigger: { data: { color: "blue" } } })).result.finalVariables.got,
+      "blue",
+    );
+    assert.equal(
+      (await execute(def, { trigger: { data: { color: "green" } } })).result.finalVariables.got,
+      "other",
+    );
   });
 });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RecordingActionGateway } from "../../../../src/adapters/engine-support/recording-action-gateway.js";
-import { effectiveLimits, DEFAULT_ENGINE_LIMITS } from "../../../../src/domain/engine/engine-limits.js";
+import {
+  DEFAULT_ENGINE_LIMITS,
+  effectiveLimits,
+} from "../../../../src/domain/engine/engine-limits.js";
 import { flush, ManualClock } from "../../../support/engine/manual-clock.js";
 import {
   definition,
@@ -16,12 +19,16 @@ import {
   trigger,
 } from "../../../support/engine/workflow-builder.js";
 
-const foreach = (id: string, path: string, extra = {}) => node(id, "loop_foreach", { array_variable: path, ...extra });
+const foreach = (id: string, path: string, extra = {}) =>
+  node(id, "loop_foreach", { array_variable: path, ...extra });
 
 describe("limits", () => {
   it("the workflow timeout fails the run with EXECUTION_TIMEOUT", async () => {
     const clock = new ManualClock();
-    const def = definition([trigger(), node("d", "action_delay", { delay_ms: 10_000 })], [edge("t", "d")]);
+    const def = definition(
+      [trigger(), node("d", "action_delay", { delay_ms: 10_000 })],
+      [edge("t", "d")],
+    );
     const h = start(def, { limits: { timeoutMs: 5000 } }, { clock });
     await clock.advance(5000);
     const result = await h.result;
@@ -33,7 +40,9 @@ describe("limits", () => {
   it("node operations beyond MAX_TOTAL_OPERATIONS fail with OPERATION_LIMIT_EXCEEDED", async () => {
     const nodes = [trigger(), ...Array.from({ length: 10 }, (_, i) => pass(`p${i}`))];
     const edges = nodes.slice(1).map((n, i) => edge(nodes[i]?.nodeId as string, n.nodeId));
-    const { result } = await execute(definition(nodes, edges), { limits: { maxTotalOperations: 5 } });
+    const { result } = await execute(definition(nodes, edges), {
+      limits: { maxTotalOperations: 5 },
+    });
     assert.equal(result.status, "failed");
     assert.equal(result.errorReason, "OPERATION_LIMIT_EXCEEDED");
     assert.equal(result.operations, 6);
@@ -73,7 +82,12 @@ describe("limits", () => {
 
   it("loop nesting beyond MAX_LOOP_DEPTH fails at run time with LOOP_DEPTH_EXCEEDED", async () => {
     const def = definition(
-      [trigger(), foreach("outer", "trigger.items"), foreach("inner", "trigger.items", { item_variable: "x", index_variable: "i" }), pass("body")],
+      [
+        trigger(),
+        foreach("outer", "trigger.items"),
+        foreach("inner", "trigger.items", { item_variable: "x", index_variable: "i" }),
+        pass("body"),
+      ],
       [
         edge("t", "outer"),
         edge("outer", "inner", "loop"),
@@ -82,17 +96,26 @@ describe("limits", () => {
         edge("inner", "outer", "done"),
       ],
     );
-    const { result } = await execute(def, { trigger: { data: { items: [1] } }, limits: { maxLoopDepth: 1 } });
+    const { result } = await execute(def, {
+      trigger: { data: { items: [1] } },
+      limits: { maxLoopDepth: 1 },
+    });
     assert.equal(result.errorReason, "LOOP_DEPTH_EXCEEDED");
     assert.equal(result.errorNodeId, "inner");
   });
 
   it("a node output larger than maxOutputBytes fails with PAYLOAD_TOO_LARGE", async () => {
     const def = definition(
-      [trigger(), node("x", "data_transform", { transformations: { big: "trigger.s + trigger.s" } })],
+      [
+        trigger(),
+        node("x", "data_transform", { transformations: { big: "trigger.s + trigger.s" } }),
+      ],
       [edge("t", "x")],
     );
-    const { result } = await execute(def, { trigger: { data: { s: "a".repeat(600) } }, limits: { maxOutputBytes: 1000 } });
+    const { result } = await execute(def, {
+      trigger: { data: { s: "a".repeat(600) } },
+      limits: { maxOutputBytes: 1000 },
+    });
     assert.equal(result.status, "failed");
     assert.equal(result.errorReason, "PAYLOAD_TOO_LARGE");
   });
@@ -102,7 +125,10 @@ describe("limits", () => {
       [trigger(), setVar("a", { one: "{{ trigger.s }}" }), setVar("b", { two: "{{ trigger.s }}" })],
       [edge("t", "a"), edge("a", "b")],
     );
-    const { result } = await execute(def, { trigger: { data: { s: "x".repeat(600) } }, limits: { maxVariablesBytes: 1000 } });
+    const { result } = await execute(def, {
+      trigger: { data: { s: "x".repeat(600) } },
+      limits: { maxVariablesBytes: 1000 },
+    });
     assert.equal(result.errorReason, "PAYLOAD_TOO_LARGE");
     assert.equal(result.errorNodeId, "b");
   });
@@ -117,8 +143,13 @@ describe("limits", () => {
       active--;
       return { status: 200, headers: {}, body: {} };
     });
-    const branches = Array.from({ length: 12 }, (_, i) => node(`w${i}`, "action_webhook", { url: "https://example.test/x" }));
-    const def = definition([trigger(), node("p", "flow_parallel"), ...branches], [edge("t", "p"), ...branches.map((b) => edge("p", b.nodeId, "parallel"))]);
+    const branches = Array.from({ length: 12 }, (_, i) =>
+      node(`w${i}`, "action_webhook", { url: "https://example.test/x" }),
+    );
+    const def = definition(
+      [trigger(), node("p", "flow_parallel"), ...branches],
+      [edge("t", "p"), ...branches.map((b) => edge("p", b.nodeId, "parallel"))],
+    );
     const { result } = await execute(def, { limits: { maxParallelNodes: 3 } }, { gateway });
     assert.equal(result.status, "completed");
     assert.equal(peak, 3);
@@ -128,7 +159,12 @@ describe("limits", () => {
   it("flow_parallel's timeout_seconds bounds its branches (EXECUTION_TIMEOUT at the parallel node)", async () => {
     const clock = new ManualClock();
     const def = definition(
-      [trigger(), node("p", "flow_parallel", { timeout_seconds: 1 }), node("slow", "action_delay", { delay_ms: 5000 }), pass("fast")],
+      [
+        trigger(),
+        node("p", "flow_parallel", { timeout_seconds: 1 }),
+        node("slow", "action_delay", { delay_ms: 5000 }),
+        pass("fast"),
+      ],
       [edge("t", "p"), edge("p", "slow", "parallel"), edge("p", "fast", "parallel")],
     );
     const h = start(def, {}, { clock });
@@ -141,7 +177,12 @@ describe("limits", () => {
   it("a parallel region that finishes in time releases its timer", async () => {
     const clock = new ManualClock();
     const def = definition(
-      [trigger(), node("p", "flow_parallel", { timeout_seconds: 10 }), node("d", "action_delay", { delay_ms: 1000 }), pass("m")],
+      [
+        trigger(),
+        node("p", "flow_parallel", { timeout_seconds: 10 }),
+        node("d", "action_delay", { delay_ms: 1000 }),
+        pass("m"),
+      ],
       [edge("t", "p"), edge("p", "d", "parallel"), edge("d", "m", "success")],
     );
     const h = start(def, {}, { clock });
@@ -153,7 +194,10 @@ describe("limits", () => {
   });
 
   it("workflow overrides are clamped to the service limits", () => {
-    const limits = effectiveLimits(DEFAULT_ENGINE_LIMITS, { timeoutSeconds: 10_000, maxLoopIterations: 5 });
+    const limits = effectiveLimits(DEFAULT_ENGINE_LIMITS, {
+      timeoutSeconds: 10_000,
+      maxLoopIterations: 5,
+    });
     assert.equal(limits.timeoutMs, DEFAULT_ENGINE_LIMITS.timeoutMs);
     assert.equal(limits.maxLoopIterations, 5);
   });

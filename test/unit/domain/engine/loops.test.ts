@@ -1,15 +1,36 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { definition, edge, execute, node, pass, setVar, statuses, trigger } from "../../../support/engine/workflow-builder.js";
+import {
+  definition,
+  edge,
+  execute,
+  node,
+  pass,
+  setVar,
+  statuses,
+  trigger,
+} from "../../../support/engine/workflow-builder.js";
 
-const foreach = (id: string, path: string, extra = {}) => node(id, "loop_foreach", { array_variable: path, ...extra });
-const transform = (id: string, transformations: Record<string, string>) => node(id, "data_transform", { transformations });
+const foreach = (id: string, path: string, extra = {}) =>
+  node(id, "loop_foreach", { array_variable: path, ...extra });
+const transform = (id: string, transformations: Record<string, string>) =>
+  node(id, "data_transform", { transformations });
 
 describe("loops", () => {
   it("foreach runs the body once per item, then continues from done exactly once", async () => {
     const def = definition(
-      [trigger(), foreach("loop", "trigger.items"), transform("add", { total: "vars.total + item" }), setVar("after", { finished: true, runs: "{{ vars.total }}" })],
-      [edge("t", "loop"), edge("loop", "add", "loop"), edge("add", "loop"), edge("loop", "after", "done")],
+      [
+        trigger(),
+        foreach("loop", "trigger.items"),
+        transform("add", { total: "vars.total + item" }),
+        setVar("after", { finished: true, runs: "{{ vars.total }}" }),
+      ],
+      [
+        edge("t", "loop"),
+        edge("loop", "add", "loop"),
+        edge("add", "loop"),
+        edge("loop", "after", "done"),
+      ],
       { total: 0 },
     );
     const { result, runs } = await execute(def, { trigger: { data: { items: [1, 2, 3, 4] } } });
@@ -34,7 +55,12 @@ describe("loops", () => {
         transform("fmt", { line: "string(i) + ':' + name" }),
         transform("collect", { lines: "vars.lines + [nodes.fmt.output.line]" }),
       ],
-      [edge("t", "loop"), edge("loop", "fmt", "loop"), edge("fmt", "collect"), edge("collect", "loop")],
+      [
+        edge("t", "loop"),
+        edge("loop", "fmt", "loop"),
+        edge("fmt", "collect"),
+        edge("collect", "loop"),
+      ],
       { names: ["ann", "bob"], lines: [] },
     );
     const { result } = await execute(def);
@@ -45,7 +71,12 @@ describe("loops", () => {
   it("an empty list runs no body and fires done", async () => {
     const def = definition(
       [trigger(), foreach("loop", "trigger.items"), pass("body"), setVar("after", { ok: true })],
-      [edge("t", "loop"), edge("loop", "body", "loop"), edge("body", "loop"), edge("loop", "after", "done")],
+      [
+        edge("t", "loop"),
+        edge("loop", "body", "loop"),
+        edge("body", "loop"),
+        edge("loop", "after", "done"),
+      ],
     );
     const { result, runs } = await execute(def, { trigger: { data: { items: [] } } });
     assert.equal(result.finalVariables.ok, true);
@@ -55,7 +86,12 @@ describe("loops", () => {
   it("a value that is not a list is a node error, routable to the error port", async () => {
     const def = definition(
       [trigger(), foreach("loop", "trigger.items"), pass("body"), setVar("handled", { ok: true })],
-      [edge("t", "loop"), edge("loop", "body", "loop"), edge("body", "loop"), edge("loop", "handled", "error")],
+      [
+        edge("t", "loop"),
+        edge("loop", "body", "loop"),
+        edge("body", "loop"),
+        edge("loop", "handled", "error"),
+      ],
     );
     const { result } = await execute(def, { trigger: { data: { items: "nope" } } });
     assert.equal(result.status, "completed");
@@ -100,7 +136,12 @@ describe("loops", () => {
 
   it("loop_while re-evaluates its condition; the body changes it through variables", async () => {
     const def = definition(
-      [trigger(), node("w", "loop_while", { condition: { variable: "n", operator: "less_than", value: 5 } }), transform("inc", { n: "vars.n + 1" }), setVar("after", { final: "{{ vars.n }}" })],
+      [
+        trigger(),
+        node("w", "loop_while", { condition: { variable: "n", operator: "less_than", value: 5 } }),
+        transform("inc", { n: "vars.n + 1" }),
+        setVar("after", { final: "{{ vars.n }}" }),
+      ],
       [edge("t", "w"), edge("w", "inc", "loop"), edge("inc", "w"), edge("w", "after", "done")],
       { n: 0 },
     );
@@ -129,12 +170,18 @@ describe("loops", () => {
       ],
       { cells: [] },
     );
-    const { result, runs } = await execute(def, { trigger: { data: { rows: [["a", "stop", "x"], ["b"]] } } });
+    const { result, runs } = await execute(def, {
+      trigger: { data: { rows: [["a", "stop", "x"], ["b"]] } },
+    });
     assert.equal(result.status, "completed", result.errorMessage ?? "");
     assert.deepEqual(result.finalVariables.cells, ["00a", "01stop", "10b"]);
     assert.deepEqual(
       runs.filter((r) => r.nodeId === "acc").map((r) => r.iterationPath),
-      [[0, 0], [0, 1], [1, 0]],
+      [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+      ],
     );
     assert.equal(statuses(runs).outer, "completed");
   });

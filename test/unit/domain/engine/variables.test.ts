@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RecordingActionGateway } from "../../../../src/adapters/engine-support/recording-action-gateway.js";
 import { ManualClock } from "../../../support/engine/manual-clock.js";
-import { definition, edge, execute, finished, node, setVar, start, trigger } from "../../../support/engine/workflow-builder.js";
+import {
+  definition,
+  edge,
+  execute,
+  finished,
+  node,
+  setVar,
+  start,
+  trigger,
+} from "../../../support/engine/workflow-builder.js";
 
 function race(delayA: number, delayB: number) {
   return definition(
@@ -14,7 +23,13 @@ function race(delayA: number, delayB: number) {
       setVar("a", { x: "A", log: "{{ vars.log + ['A'] }}" }),
       setVar("b", { x: "B", log: "{{ vars.log + ['B'] }}" }),
     ],
-    [edge("t", "p"), edge("p", "da", "parallel"), edge("p", "db", "parallel"), edge("da", "a", "success"), edge("db", "b", "success")],
+    [
+      edge("t", "p"),
+      edge("p", "da", "parallel"),
+      edge("p", "db", "parallel"),
+      edge("da", "a", "success"),
+      edge("db", "b", "success"),
+    ],
     { log: [] },
   );
 }
@@ -32,7 +47,9 @@ describe("variables", () => {
     const bFirst = await runRace(20, 10);
     assert.equal(aFirst.result.finalVariables.x, "B");
     assert.equal(bFirst.result.finalVariables.x, "B");
-    const ignored = bFirst.runs.find((r) => r.nodeId === "a")?.logs.some((l) => /not applied/.test(l.message));
+    const ignored = bFirst.runs
+      .find((r) => r.nodeId === "a")
+      ?.logs.some((l) => /not applied/.test(l.message));
     assert.equal(ignored, true, "the earlier-ranked write arriving later is logged as not applied");
   });
 
@@ -45,12 +62,22 @@ describe("variables", () => {
   });
 
   it("caller variables live under vars and can never overwrite the trusted context", async () => {
-    const gateway = new RecordingActionGateway(() => ({ status: 200, headers: {}, body: { result: { output: { v: 1 } } } }));
+    const gateway = new RecordingActionGateway(() => ({
+      status: 200,
+      headers: {},
+      body: { result: { output: { v: 1 } } },
+    }));
     const def = definition(
       [
         trigger(),
-        node("m", "action_module", { module_name: "greeter", input_mapping: { user_id: "uid" }, output_mapping: { v: "got" } }),
-        node("x", "data_transform", { transformations: { who: "execution.user_id", ent: "execution.entity_id" } }),
+        node("m", "action_module", {
+          module_name: "greeter",
+          input_mapping: { user_id: "uid" },
+          output_mapping: { v: "got" },
+        }),
+        node("x", "data_transform", {
+          transformations: { who: "execution.user_id", ent: "execution.entity_id" },
+        }),
       ],
       [edge("t", "m"), edge("m", "x", "success")],
     );
@@ -73,7 +100,11 @@ describe("variables", () => {
   });
 
   it("global variables are the initial values and caller variables override them", async () => {
-    const def = definition([trigger(), setVar("s", { c: "{{ vars.a + vars.b }}" })], [edge("t", "s")], { a: 1, b: 1 });
+    const def = definition(
+      [trigger(), setVar("s", { c: "{{ vars.a + vars.b }}" })],
+      [edge("t", "s")],
+      { a: 1, b: 1 },
+    );
     const { result } = await execute(def, { variables: { b: 10 } });
     assert.equal(result.finalVariables.c, 11);
   });
