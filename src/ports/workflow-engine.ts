@@ -3,7 +3,7 @@ import type { NodeRun } from "../domain/execution/node-run.js";
 import type { JsonObject, JsonValue } from "../domain/json.js";
 import type { WorkflowDefinition } from "../domain/workflow/workflow-definition.js";
 
-/** Service-wide limits; a workflow's own limits may only lower them. */
+/** Service-wide limits; the engine lowers them with the workflow's own limits. */
 export interface EngineLimits {
   timeoutMs: number;
   maxLoopIterations: number;

@@ -11,7 +11,6 @@ import type {
 import type { Logger } from "../../ports/logger.js";
 import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
-import { effectiveLimits } from "./effective-limits.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 
@@ -200,7 +199,7 @@ export class ExecutionRunner {
         },
         variables: execution.inputVariables,
         trigger: execution.trigger,
-        limits: effectiveLimits(this.options.limits, definition.limits),
+        limits: this.options.limits,
         mode: "live",
         mocks: {},
         signal,

@@ -9,7 +9,6 @@ import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/wo
 import type { Auditor } from "../shared/audit.js";
 import type { GetWorkflow } from "../workflows/get-workflow.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
-import { effectiveLimits } from "./effective-limits.js";
 import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
 
 export interface TestWorkflowInput extends ExecuteWorkflowInput {
@@ -72,7 +71,7 @@ export class TestWorkflow {
       },
       variables: input.variables,
       trigger: testTrigger(input.trigger),
-      limits: effectiveLimits(this.limits, workflow.definition.limits),
+      limits: this.limits,
       mode: "dry_run",
       mocks: input.mocks,
       signal,

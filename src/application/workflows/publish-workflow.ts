@@ -58,9 +58,9 @@ export class PublishWorkflow {
       throw DomainError.badRequest(
         `workflow is invalid: ${report.errors.length} error(s)`,
         report.errors.map((issue) => ({
-          field: issue.field ?? (issue.connectionId ? `connections.${issue.connectionId}` : ""),
+          field: issue.field || (issue.connectionId ? `connections.${issue.connectionId}` : ""),
           description: `${issue.code}: ${issue.message}`,
-          ...(issue.nodeId === undefined ? {} : { nodeId: issue.nodeId }),
+          ...(issue.nodeId ? { nodeId: issue.nodeId } : {}),
         })),
       );
     }

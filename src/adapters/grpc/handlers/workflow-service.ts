@@ -101,9 +101,9 @@ function reportToProto(report: ValidationReport) {
   const issue = (i: ValidationReport["errors"][number]) => ({
     code: i.code,
     message: i.message,
-    nodeId: i.nodeId ?? "",
-    connectionId: i.connectionId ?? "",
-    field: i.field ?? "",
+    nodeId: i.nodeId,
+    connectionId: i.connectionId,
+    field: i.field,
   });
   return create(ValidationReportSchema, {
     isValid: report.isValid,

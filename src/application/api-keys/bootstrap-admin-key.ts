@@ -1,0 +1,73 @@
+import type { ApiKeyRecord, ApiKeyRepository } from "../../ports/api-key-repository.js";
+import type { AuditLog } from "../../ports/audit-log.js";
+import type { Clock } from "../../ports/clock.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { ApiKeySecrets } from "./api-key-secrets.js";
+
+/** `createdBy` of keys made from ADMIN_API_KEY; how a later start-up recognises them. */
+export const bootstrapCreator = "system:bootstrap";
+export const bootstrapKeyName = "bootstrap-admin";
+
+export interface BootstrapResult {
+  /** The key that ADMIN_API_KEY now authenticates as. */
+  keyId: string;
+  created: boolean;
+  /** Earlier bootstrap keys revoked because ADMIN_API_KEY changed. */
+  revokedKeyIds: string[];
+}
+
+/**
+ * Makes the configured ADMIN_API_KEY authenticate an admin principal. Idempotent across
+ * restarts; when the value changes, the new value gets a key and the keys made from earlier
+ * values are revoked, so a rotated secret stops working.
+ */
+export class BootstrapAdminKey {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly secrets: ApiKeySecrets,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(secret: string): Promise<BootstrapResult> {
+    const secretHash = this.secrets.hash(secret);
+    const revokedKeyIds: string[] = [];
+    for (const key of await this.keys.list(false)) {
+      if (key.createdBy === bootstrapCreator && key.secretHash !== secretHash) {
+        await this.keys.revoke(key.keyId, this.clock.now());
+        revokedKeyIds.push(key.keyId);
+        await this.record("revoke_bootstrap_api_key", key.keyId);
+      }
+    }
+    const existing = await this.keys.findActiveByHash(secretHash);
+    if (existing !== null) return { keyId: existing.keyId, created: false, revokedKeyIds };
+
+    const record: ApiKeyRecord = {
+      keyId: this.ids.next(),
+      name: bootstrapKeyName,
+      secretHash,
+      principal: { userId: "admin", roles: ["admin"], communityIds: [], admin: true },
+      createdBy: bootstrapCreator,
+      createdAt: this.clock.now(),
+      revokedAt: null,
+    };
+    await this.keys.create(record);
+    await this.record("create_bootstrap_api_key", record.keyId);
+    return { keyId: record.keyId, created: true, revokedKeyIds };
+  }
+
+  private record(action: string, keyId: string): Promise<void> {
+    return this.audit.record({
+      eventType: "SYSTEM",
+      action,
+      result: "SUCCESS",
+      userId: "system",
+      communityId: null,
+      workflowId: null,
+      executionId: null,
+      details: { key_id: keyId, source: "ADMIN_API_KEY" },
+      at: this.clock.now(),
+    });
+  }
+}

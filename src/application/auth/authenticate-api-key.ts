@@ -1,0 +1,50 @@
+import { DomainError } from "../../domain/errors.js";
+import type { Principal } from "../../domain/permissions/principal.js";
+import type { ApiKeyRepository } from "../../ports/api-key-repository.js";
+import type { Logger } from "../../ports/logger.js";
+import type { ApiKeySecrets } from "../api-keys/api-key-secrets.js";
+
+/** Longer values are rejected without hashing them. */
+const maxSecretLength = 512;
+
+/**
+ * Turns the secret from X-API-Key into the principal of an active key. Missing, unknown and
+ * revoked keys are all UNAUTHORIZED and logged as AUTH failures (never with the secret).
+ */
+export class AuthenticateApiKey {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly secrets: ApiKeySecrets,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(secret: string | null, action: string): Promise<Principal> {
+    if (secret === null || secret.trim() === "") {
+      this.fail(action, "missing_api_key");
+      throw new DomainError("unauthenticated", "UNAUTHORIZED", "missing API key (X-API-Key)");
+    }
+    const record =
+      secret.length > maxSecretLength
+        ? null
+        : await this.keys.findActiveByHash(this.secrets.hash(secret.trim()));
+    if (record === null) {
+      this.fail(action, "unknown_or_revoked_api_key");
+      throw new DomainError("unauthenticated", "UNAUTHORIZED", "invalid or revoked API key");
+    }
+    return { ...record.principal, keyId: record.keyId };
+  }
+
+  private fail(action: string, reason: string): void {
+    this.logger.warn(
+      {
+        event_type: "AUTH",
+        user: "anonymous",
+        community: null,
+        action,
+        result: "FAILURE",
+        reason,
+      },
+      "authentication failed",
+    );
+  }
+}
