@@ -237,7 +237,7 @@ export class ExecutionRunner {
       status: outcome.status,
       completedAt,
       durationMs,
-      nodesExecuted: outcome.nodesExecuted + countExecuted(claimed),
+      nodesExecuted: outcome.nodesExecuted || countExecuted(claimed),
       failedNodes: outcome.failedNodes,
       errorReason: outcome.errorReason,
       errorMessage: outcome.errorMessage,
@@ -326,6 +326,7 @@ export class ExecutionRunner {
   }
 }
 
+/** For runs ended without the engine (interrupted, cancelled before start): what was stored. */
 function countExecuted(claimed: ClaimedExecution): number {
   return claimed.nodeRuns.filter((r) => r.status === "completed" || r.status === "failed").length;
 }
