@@ -23,6 +23,8 @@ export interface CompiledNode {
   readonly enabled: boolean;
   /** Position in the deterministic total order (variable write precedence, final output). */
   readonly rank: number;
+  /** Write stamp of the node at the top level: [rank]. */
+  readonly stamp: readonly number[];
   /** Frame plan the node belongs to (0 = top level, else the plan of its innermost loop). */
   readonly frame: number;
   /** Index among the members of that frame plan. */
@@ -135,6 +137,7 @@ export function compileWorkflow(
       config: a.config,
       enabled: a.node.enabled,
       rank: graph.rank[i] ?? 0,
+      stamp: [graph.rank[i] ?? 0],
       frame: planIndex.get(frameOf(i)) as number,
       local: local[i] as number,
       inCount,

@@ -1,7 +1,7 @@
 import type { NodeRun } from "../execution/node-run.js";
 import type { ExpressionBindings } from "../expressions/expression-compiler.js";
 import type { JsonValue } from "../json.js";
-import type { CompiledWorkflow, FramePlan } from "./compile-workflow.js";
+import type { CompiledNode, CompiledWorkflow, FramePlan } from "./compile-workflow.js";
 
 export const PENDING = 0;
 export const READY = 1;
@@ -25,8 +25,9 @@ export interface RegionWatch {
 }
 
 /**
- * The state of one frame: the top level, or one iteration of one loop body. Arrays are indexed
- * by the node's position among the frame plan's members, so nothing is copied per node.
+ * The state of one frame: the top level, or one iteration of one loop body (a loop reuses its
+ * body frame from one iteration to the next). Arrays are indexed by the node's position among
+ * the frame plan's members, so nothing is copied per node.
  */
 export class Frame {
   readonly status: Uint8Array;
@@ -34,21 +35,22 @@ export class Frame {
   readonly fired: Int32Array;
   readonly arrivals: (Arrival | undefined)[];
   readonly records: (NodeRun | undefined)[];
-  readonly outputs = new Map<string, JsonValue>();
+  readonly outs: JsonValue[];
+  readonly ports: (string | null)[];
   readonly nodes: FrameNodes;
   unsettled: number;
   broken = false;
   watches: Map<number, RegionWatch> | null = null;
-  bindings: ExpressionBindings = {};
+  bindings: Record<string, ExpressionBindings[string]> = {};
   /** Binding names that rule paths resolve against (computed on first use). */
   names: ReadonlySet<string> | null = null;
 
   constructor(
     readonly plan: FramePlan,
     readonly parent: Frame | null,
-    readonly iterationPath: readonly number[],
-    readonly stampPrefix: readonly number[],
-    workflow: CompiledWorkflow,
+    public iterationPath: readonly number[],
+    public stampPrefix: readonly number[],
+    private readonly workflow: CompiledWorkflow,
   ) {
     const size = plan.members.length;
     this.status = new Uint8Array(size);
@@ -56,22 +58,61 @@ export class Frame {
     this.fired = new Int32Array(size);
     this.arrivals = new Array(size);
     this.records = new Array(size);
-    for (let i = 0; i < size; i++) {
-      this.pending[i] = (workflow.nodes[plan.members[i] as number] as { inCount: number }).inCount;
-    }
+    this.outs = new Array(size);
+    this.ports = new Array(size);
     this.unsettled = size;
-    this.nodes = new FrameNodes(this);
+    this.initPending();
+    this.nodes = new FrameNodes(this, workflow);
+  }
+
+  /** Prepares the frame for the next iteration of its loop. */
+  reset(iterationPath: readonly number[], stampPrefix: readonly number[]): void {
+    this.iterationPath = iterationPath;
+    this.stampPrefix = stampPrefix;
+    this.status.fill(0);
+    this.fired.fill(0);
+    this.arrivals.fill(undefined);
+    this.records.fill(undefined);
+    this.outs.fill(null);
+    this.ports.fill(null);
+    this.unsettled = this.plan.members.length;
+    this.broken = false;
+    this.initPending();
+  }
+
+  private initPending(): void {
+    const members = this.plan.members;
+    for (let i = 0; i < members.length; i++) {
+      this.pending[i] = (this.workflow.nodes[members[i] as number] as CompiledNode).inCount;
+    }
   }
 }
 
-/** `nodes` as expressions see it: this frame's finished nodes, then the enclosing frames'. */
+const statusNames = ["pending", "ready", "running", "completed", "failed", "skipped", "cancelled"];
+
+/**
+ * `nodes` as expressions see it: `{output, port, status}` of every node of this frame and the
+ * enclosing frames that ran (completed, or failed into its error port). Built on access.
+ */
 export class FrameNodes implements ReadonlyMap<string, JsonValue> {
-  constructor(private readonly frame: Frame) {}
+  constructor(
+    private readonly frame: Frame,
+    private readonly workflow: CompiledWorkflow,
+  ) {}
 
   get(key: string): JsonValue | undefined {
+    const index = this.workflow.nodeIndex.get(key);
+    if (index === undefined) return undefined;
+    const node = this.workflow.nodes[index] as CompiledNode;
     for (let f: Frame | null = this.frame; f !== null; f = f.parent) {
-      const value = f.outputs.get(key);
-      if (value !== undefined) return value;
+      if (f.plan.index !== node.frame) continue;
+      const status = f.status[node.local] as number;
+      if (status !== COMPLETED && status !== FAILED) return undefined;
+      return {
+        output: f.outs[node.local] as JsonValue,
+        port: f.ports[node.local] ?? null,
+        status: statusNames[status] as string,
+      };
     }
     return undefined;
   }
@@ -107,10 +148,11 @@ export class FrameNodes implements ReadonlyMap<string, JsonValue> {
   }
 
   private merged(): Map<string, JsonValue> {
-    const chain: Frame[] = [];
-    for (let f: Frame | null = this.frame; f !== null; f = f.parent) chain.unshift(f);
     const out = new Map<string, JsonValue>();
-    for (const f of chain) for (const [k, v] of f.outputs) out.set(k, v);
+    for (const node of this.workflow.nodes) {
+      const value = this.get(node.id);
+      if (value !== undefined) out.set(node.id, value);
+    }
     return out;
   }
 }

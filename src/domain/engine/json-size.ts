@@ -31,7 +31,7 @@ export function jsonSize(value: JsonValue, cap: number): number {
       if (total > cap) return total;
     }
   }
-  sizes.set(value, total);
+  if (total > 1024) sizes.set(value, total);
   return total;
 }
 

@@ -60,12 +60,16 @@ export class VariableStore {
     const size = name.length + 4 + jsonSize(value, this.maxBytes + 1);
     this.bytes += size - (this.sizes.get(name) ?? 0);
     this.sizes.set(name, size);
-    Object.defineProperty(this.values, name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    if (name === "__proto__") {
+      Object.defineProperty(this.values, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      this.values[name] = value;
+    }
   }
 
   private checkSize(): void {

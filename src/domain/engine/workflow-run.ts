@@ -2,13 +2,16 @@ import type { ErrorReason } from "../errors.js";
 import { DomainError } from "../errors.js";
 import type { NodeStatus } from "../execution/execution-status.js";
 import type { NodeRun } from "../execution/node-run.js";
+import type { ExpressionBindings } from "../expressions/expression-compiler.js";
 import { ExpressionError } from "../expressions/expression-error.js";
 import { resolveValuePath, type ValuePath } from "../expressions/value-path.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import { BASE_NAMES } from "../workflow/analyse-workflow.js";
 import type { ForeachConfig, WhileConfig } from "../workflow/node-types/loops.js";
 import { NO_RETRY, type RetryPolicy, retryDelayMs } from "../workflow/node-types/retry.js";
-import type { CompiledNode, CompiledWorkflow } from "./compile-workflow.js";
+import type { ActionGateway } from "./action-gateway.js";
+import type { CompiledEdge, CompiledNode, CompiledWorkflow } from "./compile-workflow.js";
+import type { EngineClock } from "./engine-clock.js";
 import { DEFAULT_ENGINE_LIMITS } from "./engine-limits.js";
 import type {
   CheckpointEntry,
@@ -18,7 +21,9 @@ import type {
   EngineResult,
   EngineStatus,
   RunHandle,
+  RunMode,
   RunOptions,
+  TrustedContext,
 } from "./engine-types.js";
 import {
   type Arrival,
@@ -52,17 +57,9 @@ interface LoopRun {
   limit: number;
   items: readonly JsonValue[] | null;
   input: JsonValue;
+  /** The body frame, reused from one iteration to the next. */
+  body: Frame | null;
 }
-
-const statusNames: NodeStatus[] = [
-  "pending",
-  "ready",
-  "running",
-  "completed",
-  "failed",
-  "skipped",
-  "cancelled",
-];
 
 /**
  * One execution of a compiled workflow. Nodes become ready when every live incoming edge has
@@ -100,7 +97,10 @@ export class WorkflowRun implements RunHandle {
   private readonly failedNodes: string[] = [];
   private readonly counts = { completed: 0, failed: 0, skipped: 0, cancelled: 0 };
   private readonly trace: NodeRun[] | null;
-  private readonly settled: CheckpointEntry[] = [];
+  /** Top-level nodes in the order they settled (checkpoint entries are built from it). */
+  private readonly rootOrder: number[] = [];
+  private readonly skipFrames: Frame[] = [];
+  private readonly skipLocals: number[] = [];
   private finalOutput: JsonValue = null;
   private finalOutputStamp: readonly number[] | null = null;
 
@@ -189,7 +189,18 @@ export class WorkflowRun implements RunHandle {
       variableStamps: this.variables.stampsSnapshot(),
       finalOutput: this.finalOutput,
       finalOutputStamp: this.finalOutputStamp === null ? null : [...this.finalOutputStamp],
-      settled: this.settled.slice(),
+      settled: this.rootOrder.map((local) => this.checkpointEntry(local)),
+    };
+  }
+
+  private checkpointEntry(local: number): CheckpointEntry {
+    const root = this.root;
+    const status = root.status[local] as number;
+    return {
+      nodeId: (this.workflow.nodes[root.plan.members[local] as number] as CompiledNode).id,
+      status: status === COMPLETED ? "completed" : status === FAILED ? "failed" : "skipped",
+      port: root.ports[local] ?? null,
+      output: status === SKIPPED ? null : (root.outs[local] as JsonValue),
     };
   }
 
@@ -516,36 +527,53 @@ export class WorkflowRun implements RunHandle {
     input: JsonValue,
     attempt: number,
   ): NodeContext {
-    const run = this;
-    return {
-      node,
-      input,
-      bindings: frame.bindings,
-      mode: this.mode,
-      mock: this.options.mocks?.[node.id],
-      execution: this.options.context,
-      triggerData: this.triggerData,
-      gateway: this.env.gateway,
-      clock: this.env.clock,
-      get signal() {
-        return run.signal();
-      },
-      attempt,
-      log: (message: string) => this.log(record, message),
-      resolve: (path: ValuePath) => resolveValuePath(path, frame.bindings, scopeNames(frame)),
-      writeVariable: (name: string, value: JsonValue) => {
-        const stamp = [...frame.stampPrefix, node.rank];
-        if (!this.variables.write(name, value, stamp)) {
-          this.log(
-            record,
-            `write to "${name}" not applied: a node later in the workflow order already wrote it`,
-          );
-        }
-      },
-      simulate: (request: JsonValue) => {
-        record.simulatedRequest = request;
-      },
-    };
+    return new RunContext(this, frame, node, record, input, attempt);
+  }
+
+  /** For RunContext: the deterministic variable write rule (see VariableStore). */
+  writeVariable(
+    frame: Frame,
+    node: CompiledNode,
+    record: NodeRun,
+    name: string,
+    value: JsonValue,
+  ): void {
+    if (this.closed) return;
+    const stamp = frame === this.root ? node.stamp : [...frame.stampPrefix, node.rank];
+    if (!this.variables.write(name, value, stamp)) {
+      this.log(
+        record,
+        `write to "${name}" not applied: a node later in the workflow order already wrote it`,
+      );
+    }
+  }
+
+  resolvePath(frame: Frame, path: ValuePath): JsonValue | undefined {
+    return resolveValuePath(path, frame.bindings, scopeNames(frame));
+  }
+
+  get runMode(): RunMode {
+    return this.mode;
+  }
+
+  get runOptions(): RunOptions {
+    return this.options;
+  }
+
+  get environment(): EngineEnvironment {
+    return this.env;
+  }
+
+  get trigger(): JsonObject {
+    return this.triggerData;
+  }
+
+  runSignal(): AbortSignal {
+    return this.signal();
+  }
+
+  addLog(record: NodeRun, message: string): void {
+    this.log(record, message);
   }
 
   private finishNode(
@@ -641,57 +669,64 @@ export class WorkflowRun implements RunHandle {
     port: string | null,
     output: JsonValue,
   ): void {
-    const work: [Frame, number, number, string | null, JsonValue][] = [
-      [frame, local, status, port, output],
-    ];
-    while (work.length > 0) {
-      const [f, l, s, p, out] = work.pop() as [Frame, number, number, string | null, JsonValue];
-      const node = this.workflow.nodes[f.plan.members[l] as number] as CompiledNode;
-      f.status[l] = s;
-      f.unsettled--;
-      if (s === COMPLETED || s === FAILED) {
-        f.outputs.set(node.id, { output: out, port: p, status: statusNames[s] as string });
+    this.settleOne(frame, local, status, port, output);
+    while (this.skipLocals.length > 0) {
+      const f = this.skipFrames.pop() as Frame;
+      const l = this.skipLocals.pop() as number;
+      this.settleOne(f, l, SKIPPED, null, null);
+    }
+  }
+
+  /**
+   * Records a node's final status and resolves its outgoing edges: edges from `port` fire,
+   * all others are dead. Nodes left with only dead inputs go on the skip stack, so dead-path
+   * elimination never recurses deeply.
+   */
+  private settleOne(f: Frame, l: number, s: number, p: string | null, out: JsonValue): void {
+    const node = this.workflow.nodes[f.plan.members[l] as number] as CompiledNode;
+    f.status[l] = s;
+    f.unsettled--;
+    f.outs[l] = out;
+    f.ports[l] = p;
+    if (f === this.root) this.rootOrder.push(l);
+    if (f.watches !== null) this.noteRegions(f, node);
+    const fires = s === COMPLETED || s === FAILED;
+    const edges = node.out;
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i] as CompiledEdge;
+      const target = this.workflow.nodes[edge.to] as CompiledNode;
+      const tl = target.local;
+      if (f.status[tl] !== PENDING) continue;
+      const pending = (f.pending[tl] as number) - 1;
+      f.pending[tl] = pending;
+      let firedCount = f.fired[tl] as number;
+      const fired = fires && edge.port === p;
+      if (fired) {
+        firedCount++;
+        f.fired[tl] = firedCount;
+        f.arrivals[tl] = { from: node.id, value: out, next: f.arrivals[tl] };
       }
-      if (f === this.root) {
-        this.settled.push({
-          nodeId: node.id,
-          status: s === COMPLETED ? "completed" : s === FAILED ? "failed" : "skipped",
-          port: p,
-          output: s === SKIPPED ? null : out,
-        });
-      }
-      this.noteRegions(f, node);
-      const fires = s === COMPLETED || s === FAILED;
-      for (const edge of node.out) {
-        const target = this.workflow.nodes[edge.to] as CompiledNode;
-        const tl = target.local;
-        if (f.status[tl] !== PENDING) continue;
-        f.pending[tl] = (f.pending[tl] as number) - 1;
-        const fired = fires && edge.port === p;
-        if (fired) {
-          f.fired[tl] = (f.fired[tl] as number) + 1;
-          f.arrivals[tl] = { from: node.id, value: out, next: f.arrivals[tl] };
-        }
-        const required = target.inputsRequired;
-        if (fired && required > 0 && f.fired[tl] === required) {
+      const required = target.inputsRequired;
+      if (fired && required > 0 && firedCount === required) {
+        f.status[tl] = READY;
+        this.enqueue(f, tl);
+      } else if (pending === 0) {
+        if (firedCount > 0 && required <= 0) {
           f.status[tl] = READY;
           this.enqueue(f, tl);
-        } else if (f.pending[tl] === 0) {
-          if ((f.fired[tl] as number) > 0 && required <= 0) {
-            f.status[tl] = READY;
-            this.enqueue(f, tl);
-          } else {
-            const why =
-              (f.fired[tl] as number) > 0
-                ? `only ${f.fired[tl]} of the ${required} required inputs arrived`
-                : "no incoming branch was taken";
-            this.openSkip(f, tl, target, why);
-            work.push([f, tl, SKIPPED, null, null]);
-          }
+        } else {
+          const why =
+            firedCount > 0
+              ? `only ${firedCount} of the ${required} required inputs arrived`
+              : "no incoming branch was taken";
+          f.status[tl] = SKIPPED;
+          this.openSkip(f, tl, target, why);
+          this.skipFrames.push(f);
+          this.skipLocals.push(tl);
         }
       }
-      if (f.unsettled === 0 && f !== this.root && !this.replaying) this.frameDone(f);
     }
+    if (f.unsettled === 0 && f !== this.root && !this.replaying) this.frameDone(f);
   }
 
   private skip(frame: Frame, local: number, why: string): void {
@@ -765,7 +800,17 @@ export class WorkflowRun implements RunHandle {
       items = value;
     }
     this.activeLoops++;
-    this.nextIteration({ frame, local, node, record, iteration: 0, limit, items, input });
+    this.nextIteration({
+      frame,
+      local,
+      node,
+      record,
+      iteration: 0,
+      limit,
+      items,
+      input,
+      body: null,
+    });
   }
 
   private nextIteration(loop: LoopRun): void {
@@ -803,17 +848,20 @@ export class WorkflowRun implements RunHandle {
       }
       if (!this.countOperation(node)) return;
       record.iterations = loop.iteration + 1;
-      const body = this.newFrame(
-        node.bodyFrame,
-        frame,
-        [...frame.iterationPath, loop.iteration],
-        [...frame.stampPrefix, node.rank, loop.iteration],
-        this.loopValues(loop),
-      );
-      if (body.plan.members.length === 0) {
-        this.liveFrames.delete(body);
+      if (this.workflow.frames[node.bodyFrame]?.members.length === 0) {
         loop.iteration++;
         continue;
+      }
+      const path = [...frame.iterationPath, loop.iteration];
+      const prefix = [...frame.stampPrefix, node.rank, loop.iteration];
+      let body = loop.body;
+      if (body === null) {
+        body = this.newFrame(node.bodyFrame, frame, path, prefix, this.loopValues(loop));
+        loop.body = body;
+      } else {
+        body.reset(path, prefix);
+        Object.assign(body.bindings, this.loopValues(loop));
+        this.liveFrames.add(body);
       }
       this.loopRuns.set(body, loop);
       const entryInput = this.loopValuesAsInput(loop);
@@ -1014,7 +1062,7 @@ export class WorkflowRun implements RunHandle {
       errorMessage: message,
       errorNodeId: nodeId,
       finalOutput: this.finalOutput,
-      finalVariables: this.variables.snapshot(),
+      finalVariables: this.variables.values,
       nodesExecuted: this.nodesExecuted,
       failedNodes: [...new Set(this.failedNodes)],
       operations: this.operations,
@@ -1065,4 +1113,53 @@ function messageOf(error: unknown): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** The NodeContext of one attempt of one node; a class so that no closures are made per node. */
+class RunContext implements NodeContext {
+  constructor(
+    private readonly run: WorkflowRun,
+    private readonly frame: Frame,
+    readonly node: CompiledNode,
+    private readonly record: NodeRun,
+    readonly input: JsonValue,
+    readonly attempt: number,
+  ) {}
+
+  get bindings(): ExpressionBindings {
+    return this.frame.bindings;
+  }
+  get mode(): RunMode {
+    return this.run.runMode;
+  }
+  get mock(): JsonValue | undefined {
+    return this.run.runOptions.mocks?.[this.node.id];
+  }
+  get execution(): TrustedContext {
+    return this.run.runOptions.context;
+  }
+  get triggerData(): JsonObject {
+    return this.run.trigger;
+  }
+  get gateway(): ActionGateway {
+    return this.run.environment.gateway;
+  }
+  get clock(): EngineClock {
+    return this.run.environment.clock;
+  }
+  get signal(): AbortSignal {
+    return this.run.runSignal();
+  }
+  log(message: string): void {
+    this.run.addLog(this.record, message);
+  }
+  resolve(path: ValuePath): JsonValue | undefined {
+    return this.run.resolvePath(this.frame, path);
+  }
+  writeVariable(name: string, value: JsonValue): void {
+    this.run.writeVariable(this.frame, this.node, this.record, name, value);
+  }
+  simulate(request: JsonValue): void {
+    this.record.simulatedRequest = request;
+  }
 }

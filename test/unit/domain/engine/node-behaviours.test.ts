@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RecordingActionGateway } from "../../../../src/adapters/engine-support/recording-action-gateway.js";
+import type { JsonObject } from "../../../../src/domain/json.js";
 import { ManualClock } from "../../../support/engine/manual-clock.js";
 import {
   definition,
@@ -20,7 +21,7 @@ describe("node behaviours", () => {
       ["trigger_event", { event_type: "follow", platforms: ["twitch"] }],
       ["trigger_webhook", { webhook_path: "/in" }],
       ["trigger_schedule", { cron_expression: "@hourly" }],
-    ] as const) {
+    ] as [string, JsonObject][]) {
       const def = definition([node("t", type, config), node("e", "flow_end")], [edge("t", "e")]);
       const { result } = await execute(def, { trigger: { data: { k: type } } });
       assert.deepEqual(result.finalOutput, { k: type });
