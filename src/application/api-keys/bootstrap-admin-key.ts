@@ -1,3 +1,4 @@
+import { DomainError } from "../../domain/errors.js";
 import type { ApiKeyRecord, ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { AuditLog } from "../../ports/audit-log.js";
 import type { Clock } from "../../ports/clock.js";
@@ -52,7 +53,20 @@ export class BootstrapAdminKey {
       createdAt: this.clock.now(),
       revokedAt: null,
     };
-    await this.keys.create(record);
+    try {
+      await this.keys.create(record);
+    } catch (error) {
+      // Secret hashes are unique, revoked keys included: a revoked secret is never revived.
+      if (DomainError.is(error) && error.kind === "already_exists") {
+        throw new DomainError(
+          "failed_precondition",
+          "FAILED_PRECONDITION",
+          "ADMIN_API_KEY is the secret of a revoked API key; choose a new value",
+          { cause: error },
+        );
+      }
+      throw error;
+    }
     await this.record("create_bootstrap_api_key", record.keyId);
     return { keyId: record.keyId, created: true, revokedKeyIds };
   }

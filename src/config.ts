@@ -1,0 +1,271 @@
+/**
+ * Service configuration: `readEnv` picks our variables out of the environment, `parseConfig`
+ * validates all of them at once and returns a frozen `Config`. Both are pure; only `main.ts`
+ * and `cli.ts` pass `process.env` in.
+ */
+
+export const configVariables = [
+  "PORT",
+  "HOST",
+  "DATABASE_URL",
+  "SQLITE_PATH",
+  "LOG_LEVEL",
+  "ADMIN_API_KEY",
+  "ROUTER_URL",
+  "BROWSER_SOURCE_URL",
+  "OUTBOUND_ALLOW_HOSTS",
+  "WORKFLOW_TIMEOUT",
+  "MAX_LOOP_ITERATIONS",
+  "MAX_TOTAL_OPERATIONS",
+  "MAX_LOOP_DEPTH",
+  "MAX_PARALLEL_NODES",
+  "MAX_REQUEST_BYTES",
+  "MAX_RESPONSE_BYTES",
+  "MAX_RPC_TIMEOUT_MS",
+  "HTTP_HEADERS_TIMEOUT_MS",
+  "HTTP_REQUEST_TIMEOUT_MS",
+  "HTTP_KEEP_ALIVE_TIMEOUT_MS",
+  "HTTP2_IDLE_TIMEOUT_MS",
+  "SHUTDOWN_TIMEOUT_MS",
+  "TLS_CERT_FILE",
+  "TLS_KEY_FILE",
+  "METRICS",
+  "METRICS_PORT",
+  "METRICS_HOST",
+  "OTEL_SERVICE_NAME",
+  "OTEL_TRACES_EXPORTER",
+] as const;
+
+export type ConfigVariable = (typeof configVariables)[number];
+export type RawEnv = Partial<Record<ConfigVariable, string>>;
+
+export const logLevels = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Both files, or null for cleartext (HTTP/1.1 and h2c on one port). */
+  tls: { certFile: string; keyFile: string } | null;
+  maxRequestBytes: number;
+  maxResponseBytes: number;
+  /** Largest deadline a client may ask for. */
+  maxRpcTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  http2IdleTimeoutMs: number;
+  /** Hard deadline for a graceful shutdown; connections still open after it are destroyed. */
+  shutdownTimeoutMs: number;
+}
+
+export interface DatabaseConfig {
+  /** A postgres:// URL, or null for SQLite at `sqlitePath`. */
+  databaseUrl: string | null;
+  sqlitePath: string;
+}
+
+export interface EngineLimitsConfig {
+  workflowTimeoutSeconds: number;
+  maxLoopIterations: number;
+  maxTotalOperations: number;
+  maxLoopDepth: number;
+  maxParallelNodes: number;
+}
+
+export interface OutboundConfig {
+  routerUrl: string;
+  browserSourceUrl: string;
+  /** Extra host names or CIDRs outbound calls may reach (lower-case). */
+  allowHosts: string[];
+}
+
+export interface TelemetryConfig {
+  serviceName: string;
+  /** Prometheus `/metrics`. */
+  metrics: boolean;
+  /** Serve `/metrics` on its own HTTP/1.1 port instead of the service port. */
+  metricsPort: number | null;
+  metricsHost: string;
+  /** An OTEL_TRACES_EXPORTER other than unset/none; the SDK reads the other OTEL_* itself. */
+  tracesExporter: string | null;
+}
+
+export interface Config {
+  server: ServerConfig;
+  db: DatabaseConfig;
+  log: { level: LogLevel };
+  auth: { adminApiKey: string | null };
+  limits: EngineLimitsConfig;
+  outbound: OutboundConfig;
+  telemetry: TelemetryConfig;
+}
+
+export const defaultSqlitePath = "./data/workflows.sqlite";
+const mib = 1024 * 1024;
+
+/** Thrown by parseConfig; `message` is one line naming every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+export function readEnv(env: Record<string, string | undefined>): RawEnv {
+  const raw: RawEnv = {};
+  for (const name of configVariables) {
+    const value = env[name];
+    if (value !== undefined) raw[name] = value;
+  }
+  return raw;
+}
+
+export function parseConfig(raw: RawEnv): Config {
+  const problems: string[] = [];
+  const p = new Parser(raw, problems);
+
+  const certFile = p.text("TLS_CERT_FILE");
+  const keyFile = p.text("TLS_KEY_FILE");
+  if ((certFile === null) !== (keyFile === null)) {
+    problems.push("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  }
+  const databaseUrl = p.text("DATABASE_URL");
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    // The value is not echoed: it may carry a password.
+    problems.push("DATABASE_URL must be a postgres:// or postgresql:// URL");
+  }
+  const adminApiKey = p.text("ADMIN_API_KEY");
+  if (adminApiKey !== null && (adminApiKey.length < 16 || adminApiKey.length > 512)) {
+    problems.push("ADMIN_API_KEY must be 16 to 512 characters long");
+  }
+  const tracesExporter = p.text("OTEL_TRACES_EXPORTER");
+
+  const config: Config = {
+    server: {
+      host: p.text("HOST") ?? "0.0.0.0",
+      port: p.int("PORT", 8070, 0, 65535),
+      tls: certFile !== null && keyFile !== null ? { certFile, keyFile } : null,
+      maxRequestBytes: p.int("MAX_REQUEST_BYTES", 4 * mib, 1024, 512 * mib),
+      maxResponseBytes: p.int("MAX_RESPONSE_BYTES", 4 * mib, 1024, 512 * mib),
+      maxRpcTimeoutMs: p.int("MAX_RPC_TIMEOUT_MS", 600_000, 1, 86_400_000),
+      headersTimeoutMs: p.int("HTTP_HEADERS_TIMEOUT_MS", 10_000, 1, 3_600_000),
+      requestTimeoutMs: p.int("HTTP_REQUEST_TIMEOUT_MS", 60_000, 1, 3_600_000),
+      keepAliveTimeoutMs: p.int("HTTP_KEEP_ALIVE_TIMEOUT_MS", 5_000, 1, 3_600_000),
+      http2IdleTimeoutMs: p.int("HTTP2_IDLE_TIMEOUT_MS", 300_000, 1, 86_400_000),
+      shutdownTimeoutMs: p.int("SHUTDOWN_TIMEOUT_MS", 10_000, 1, 3_600_000),
+    },
+    db: {
+      databaseUrl,
+      sqlitePath: p.text("SQLITE_PATH") ?? defaultSqlitePath,
+    },
+    log: { level: p.oneOf("LOG_LEVEL", logLevels, "info") },
+    auth: { adminApiKey },
+    limits: {
+      workflowTimeoutSeconds: p.int("WORKFLOW_TIMEOUT", 300, 1, 86_400),
+      maxLoopIterations: p.int("MAX_LOOP_ITERATIONS", 100, 1, 1_000_000),
+      maxTotalOperations: p.int("MAX_TOTAL_OPERATIONS", 1000, 1, 10_000_000),
+      maxLoopDepth: p.int("MAX_LOOP_DEPTH", 10, 1, 1000),
+      maxParallelNodes: p.int("MAX_PARALLEL_NODES", 10, 1, 1000),
+    },
+    outbound: {
+      routerUrl: p.url("ROUTER_URL", "http://router-service:8000"),
+      browserSourceUrl: p.url("BROWSER_SOURCE_URL", "http://browser-source:8052"),
+      allowHosts: p.list("OUTBOUND_ALLOW_HOSTS").map((host) => host.toLowerCase()),
+    },
+    telemetry: {
+      serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",
+      metrics: p.bool("METRICS", true),
+      metricsPort: p.optionalInt("METRICS_PORT", 0, 65535),
+      metricsHost: p.text("METRICS_HOST") ?? "127.0.0.1",
+      tracesExporter: tracesExporter === null || tracesExporter === "none" ? null : tracesExporter,
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+class Parser {
+  constructor(
+    private readonly raw: RawEnv,
+    private readonly problems: string[],
+  ) {}
+
+  /** The trimmed value, or null when unset or blank. */
+  text(name: ConfigVariable): string | null {
+    const value = this.raw[name]?.trim();
+    return value === undefined || value === "" ? null : value;
+  }
+
+  int(name: ConfigVariable, fallback: number, min: number, max: number): number {
+    return this.optionalInt(name, min, max) ?? fallback;
+  }
+
+  optionalInt(name: ConfigVariable, min: number, max: number): number | null {
+    const value = this.text(name);
+    if (value === null) return null;
+    const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got ${shown(value)})`);
+      return null;
+    }
+    return n;
+  }
+
+  bool(name: ConfigVariable, fallback: boolean): boolean {
+    const value = this.text(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (["true", "1", "yes", "on"].includes(value)) return true;
+    if (["false", "0", "no", "off"].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got ${shown(this.text(name) ?? "")})`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: ConfigVariable, allowed: readonly T[], fallback: T): T {
+    const value = this.text(name);
+    if (value === null) return fallback;
+    const match = allowed.find((candidate) => candidate === value.toLowerCase());
+    if (match === undefined) {
+      this.problems.push(`${name} must be one of ${allowed.join(", ")} (got ${shown(value)})`);
+      return fallback;
+    }
+    return match;
+  }
+
+  url(name: ConfigVariable, fallback: string): string {
+    const value = this.text(name) ?? fallback;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = null;
+    }
+    if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      this.problems.push(`${name} must be an http:// or https:// URL (got ${shown(value)})`);
+      return fallback;
+    }
+    return value.replace(/\/+$/, "");
+  }
+
+  list(name: ConfigVariable): string[] {
+    const value = this.text(name);
+    if (value === null) return [];
+    return value
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item !== "");
+  }
+}
+
+/** A value quoted for a one-line message (escaped, shortened). */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
