@@ -1,0 +1,152 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { DomainError, type DomainErrorKind, type ErrorReason } from "../../domain/errors.js";
+import { ErrorInfoSchema } from "../../gen/waddlebot/workflow/v1/errors_pb.js";
+
+/** `ErrorInfo.domain` of every error the service returns. */
+export const errorDomain = "workflow.waddlebot";
+
+/** The one table from DomainError kinds to Connect/gRPC codes. */
+export function codeForKind(kind: DomainErrorKind): Code {
+  switch (kind) {
+    case "invalid_argument":
+      return Code.InvalidArgument;
+    case "not_found":
+      return Code.NotFound;
+    case "already_exists":
+      return Code.AlreadyExists;
+    case "failed_precondition":
+      return Code.FailedPrecondition;
+    case "conflict":
+      return Code.Aborted;
+    case "permission_denied":
+      return Code.PermissionDenied;
+    case "unauthenticated":
+      return Code.Unauthenticated;
+    case "limit_exceeded":
+      return Code.ResourceExhausted;
+    case "deadline_exceeded":
+      return Code.DeadlineExceeded;
+    case "unavailable":
+      return Code.Unavailable;
+    case "internal":
+      return Code.Internal;
+    default: {
+      const unknownKind: never = kind;
+      throw new Error(`unmapped DomainError kind ${String(unknownKind)}`);
+    }
+  }
+}
+
+/**
+ * The reason for errors raised by Connect itself (decoding, size limits, unknown methods),
+ * which carry a code but no ErrorInfo. ResourceExhausted is only raised there for the
+ * read/write size limits; our own limit errors carry their reason.
+ */
+export function reasonForCode(code: Code): ErrorReason {
+  switch (code) {
+    case Code.InvalidArgument:
+    case Code.OutOfRange:
+      return "BAD_REQUEST";
+    case Code.Unauthenticated:
+      return "UNAUTHORIZED";
+    case Code.PermissionDenied:
+      return "PERMISSION_DENIED";
+    case Code.NotFound:
+    case Code.Unimplemented:
+      return "NOT_FOUND";
+    case Code.ResourceExhausted:
+      return "PAYLOAD_TOO_LARGE";
+    case Code.AlreadyExists:
+      return "ALREADY_EXISTS";
+    case Code.FailedPrecondition:
+      return "FAILED_PRECONDITION";
+    case Code.Aborted:
+      return "CONFLICT";
+    case Code.DeadlineExceeded:
+      return "EXECUTION_TIMEOUT";
+    case Code.Unavailable:
+      return "UNAVAILABLE";
+    default:
+      return "INTERNAL_ERROR";
+  }
+}
+
+/** Codes that mean the server failed (logged, span status ERROR), not the caller. */
+export function isServerFault(code: Code): boolean {
+  return (
+    code === Code.Internal ||
+    code === Code.Unknown ||
+    code === Code.DataLoss ||
+    code === Code.Unavailable
+  );
+}
+
+type ErrorInfoInit = MessageInitShape<typeof ErrorInfoSchema>;
+
+export function errorInfoDetail(init: Omit<ErrorInfoInit, "domain">) {
+  return { desc: ErrorInfoSchema, value: { ...init, domain: errorDomain } };
+}
+
+export function hasErrorInfo(error: ConnectError): boolean {
+  return error.details.some(
+    (detail) =>
+      ("desc" in detail ? detail.desc.typeName : detail.type) === ErrorInfoSchema.typeName,
+  );
+}
+
+/** A copy of `error` with an ErrorInfo derived from its code, unless it has one already. */
+export function withErrorInfo(error: ConnectError, metadata: Record<string, string> = {}) {
+  if (hasErrorInfo(error)) return error;
+  const copy = new ConnectError(error.rawMessage, error.code, error.metadata, [], error.cause);
+  copy.details.push(
+    ...error.details,
+    errorInfoDetail({ reason: reasonForCode(error.code), metadata }),
+  );
+  return copy;
+}
+
+/**
+ * Converts anything thrown below the transport into the ConnectError the client receives.
+ * DomainErrors keep their message, reason, metadata and field violations; ConnectErrors pass
+ * through with an ErrorInfo added; anything else becomes a bare Internal error, so no
+ * internals reach the client (the caller logs the cause).
+ */
+export function toConnectError(thrown: unknown, traceId?: string): ConnectError {
+  if (DomainError.is(thrown)) {
+    const code = codeForKind(thrown.kind);
+    const internal = code === Code.Internal;
+    const metadata = internal ? traceMetadata(traceId) : thrown.metadata;
+    return new ConnectError(
+      internal ? "internal error" : thrown.message,
+      code,
+      undefined,
+      [
+        errorInfoDetail({
+          reason: thrown.reason,
+          metadata,
+          fieldViolations: thrown.violations.map((v) => ({
+            field: v.field,
+            description: v.description,
+            nodeId: v.nodeId ?? "",
+          })),
+        }),
+      ],
+      thrown,
+    );
+  }
+  if (thrown instanceof ConnectError) {
+    return withErrorInfo(thrown, thrown.code === Code.Internal ? traceMetadata(traceId) : {});
+  }
+  return new ConnectError(
+    "internal error",
+    Code.Internal,
+    undefined,
+    [errorInfoDetail({ reason: "INTERNAL_ERROR", metadata: traceMetadata(traceId) })],
+    thrown,
+  );
+}
+
+function traceMetadata(traceId: string | undefined): Record<string, string> {
+  return traceId === undefined ? {} : { trace_id: traceId };
+}

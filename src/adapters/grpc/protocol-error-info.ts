@@ -1,0 +1,154 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import {
+  createAsyncIterable,
+  encodeEnvelope,
+  readAllBytes,
+  type UniversalHandler,
+  type UniversalServerResponse,
+} from "@connectrpc/connect/protocol";
+import {
+  endStreamFlag,
+  endStreamFromJson,
+  endStreamToJson,
+  errorFromJsonBytes,
+  errorToJsonBytes,
+} from "@connectrpc/connect/protocol-connect";
+import { findTrailerError, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import { trailerFlag, trailerParse, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
+import { withErrorInfo } from "./errors.js";
+
+const compressedFlag = 0b00000001;
+
+/**
+ * Connect answers some errors before any interceptor runs: undecodable bodies, bodies over
+ * readMaxBytes, bad timeouts, and (for unary calls of every protocol) the input read itself.
+ * Those errors carry no ErrorInfo. This wrapper adds one, derived from the code, to the
+ * error as each protocol encodes it: the JSON body of Connect unary calls, the end-stream
+ * frame of Connect streams, the gRPC trailers, and the gRPC-Web trailer frame. Errors that
+ * already carry an ErrorInfo (everything the map-errors interceptor produced) pass unchanged.
+ */
+export function withProtocolErrorInfo(handler: UniversalHandler): UniversalHandler {
+  const wrapped = async (req: Parameters<UniversalHandler>[0]) => {
+    const res = await handler(req);
+    const contentType = req.header.get("content-type") ?? "";
+    if (contentType.startsWith("application/grpc-web")) {
+      return { ...res, body: mapFrames(res.body, trailerFlag, fixGrpcWebTrailer) };
+    }
+    if (contentType.startsWith("application/grpc")) {
+      return res.trailer === undefined ? res : { ...res, body: fixTrailerAtEnd(res) };
+    }
+    if (contentType.startsWith("application/connect+")) {
+      return { ...res, body: mapFrames(res.body, endStreamFlag, fixEndStream) };
+    }
+    return res.status >= 400 ? fixUnaryError(res, req.method, contentType) : res;
+  };
+  return Object.assign(wrapped, {
+    protocolNames: handler.protocolNames,
+    service: handler.service,
+    method: handler.method,
+    requestPath: handler.requestPath,
+    allowedMethods: handler.allowedMethods,
+    supportedContentType: handler.supportedContentType,
+  });
+}
+
+/** Connect unary errors are a JSON body; 405/415 answers have none, so we give them one. */
+async function fixUnaryError(
+  res: UniversalServerResponse,
+  method: string,
+  contentType: string,
+): Promise<UniversalServerResponse> {
+  if (res.header?.has("content-encoding")) return res;
+  const bytes = res.body === undefined ? new Uint8Array(0) : await readAllBytes(res.body, 1 << 20);
+  let error: ConnectError;
+  if (bytes.byteLength > 0) {
+    try {
+      error = errorFromJsonBytes(bytes, undefined, new ConnectError("unparsable", Code.Unknown));
+    } catch {
+      return { ...res, body: createAsyncIterable([bytes]) };
+    }
+  } else {
+    error = bodylessError(res.status, method, contentType);
+  }
+  const body = errorToJsonBytes(withErrorInfo(error), undefined);
+  const header = new Headers(res.header);
+  header.set("content-type", "application/json");
+  header.set("content-length", String(body.byteLength));
+  return { ...res, header, body: createAsyncIterable([body]) };
+}
+
+function bodylessError(status: number, method: string, contentType: string): ConnectError {
+  switch (status) {
+    case 405:
+      return new ConnectError(`HTTP method ${method} is not allowed here`, Code.InvalidArgument);
+    case 415:
+      return new ConnectError(
+        `unsupported content-type "${contentType}"; use application/json or application/proto`,
+        Code.InvalidArgument,
+      );
+    case 505:
+      return new ConnectError("this RPC needs HTTP/2", Code.Unimplemented);
+    default:
+      return new ConnectError(`HTTP status ${status}`, Code.Unknown);
+  }
+}
+
+async function* fixTrailerAtEnd(res: UniversalServerResponse) {
+  if (res.body !== undefined) yield* res.body;
+  const trailer = res.trailer;
+  const error = trailer === undefined ? undefined : findTrailerError(trailer);
+  if (trailer !== undefined && error !== undefined) {
+    setTrailerStatus(trailer, plain(withErrorInfo(error)));
+  }
+}
+
+function fixGrpcWebTrailer(data: Uint8Array): Uint8Array {
+  const trailer = trailerParse(data);
+  const error = findTrailerError(trailer);
+  if (error === undefined) return data;
+  setTrailerStatus(trailer, plain(withErrorInfo(error)));
+  return trailerSerialize(trailer);
+}
+
+function fixEndStream(data: Uint8Array): Uint8Array {
+  const endStream = endStreamFromJson(data);
+  if (endStream.error === undefined) return data;
+  const json = endStreamToJson(endStream.metadata, withErrorInfo(endStream.error), undefined);
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+/** setTrailerStatus appends the error's metadata; the trailer already holds it. */
+function plain(error: ConnectError): ConnectError {
+  const copy = new ConnectError(error.rawMessage, error.code);
+  copy.details.push(...error.details);
+  return copy;
+}
+
+/**
+ * Rewrites the frame with `flag` (the last one of the response). Connect's handlers yield
+ * one enveloped message per chunk; a chunk that is not exactly one uncompressed frame is
+ * passed through untouched.
+ */
+async function* mapFrames(
+  body: AsyncIterable<Uint8Array> | undefined,
+  flag: number,
+  fix: (data: Uint8Array) => Uint8Array,
+) {
+  if (body === undefined) return;
+  for await (const chunk of body) {
+    if (isSingleFrame(chunk, flag)) {
+      const flags = chunk[0] ?? 0;
+      yield encodeEnvelope(flags, fix(chunk.subarray(5)));
+    } else {
+      yield chunk;
+    }
+  }
+}
+
+function isSingleFrame(chunk: Uint8Array, flag: number): boolean {
+  if (chunk.byteLength < 5) return false;
+  const flags = chunk[0] ?? 0;
+  if ((flags & flag) !== flag || (flags & compressedFlag) !== 0) return false;
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return view.getUint32(1) + 5 === chunk.byteLength;
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
+import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import type { Logger } from "../../ports/logger.js";
+import { withErrorInfo } from "./errors.js";
+import type { NodeRequestHandler } from "./server/one-port-server.js";
+
+/**
+ * A handler for paths that are not RPCs (REST, /metrics). Resolves true when it answered the
+ * request, false to pass it on untouched.
+ */
+export type HttpFallback = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+) => boolean | Promise<boolean>;
+
+/** `/package.Service/Method`, the path shape of every RPC. */
+const rpcPath = /^\/[A-Za-z_][\w.]*\.[A-Za-z_]\w*\/[A-Za-z_]\w*$/;
+
+/**
+ * Answers requests no RPC handler matched. gRPC and gRPC-Web calls get a trailers-only
+ * Unimplemented and Connect calls to an RPC-shaped path a Connect Unimplemented (HTTP 404).
+ * Other requests go through `fallbacks` in order; when none answers, a Connect-shaped JSON
+ * NotFound. All errors carry an ErrorInfo.
+ */
+export function unknownRouteHandler(fallbacks: HttpFallback[], logger: Logger): NodeRequestHandler {
+  return (nodeReq, nodeRes) => {
+    // connect-node types them loosely; they are node:http or node:http2 objects.
+    const req = nodeReq as IncomingMessage | Http2ServerRequest;
+    const res = nodeRes as ServerResponse | Http2ServerResponse;
+    const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    const contentType = req.headers["content-type"] ?? "";
+    if (contentType.startsWith("application/grpc")) {
+      const trailer = setTrailerStatus(
+        new Headers(),
+        withErrorInfo(new ConnectError(`unknown RPC ${path}`, Code.Unimplemented)),
+      );
+      res.writeHead(200, { "content-type": contentType, ...Object.fromEntries(trailer) });
+      res.end();
+      return;
+    }
+    if (req.method === "POST" && rpcPath.test(path)) {
+      sendJsonError(res, 404, new ConnectError(`unknown RPC ${path}`, Code.Unimplemented));
+      return;
+    }
+    tryFallbacks(fallbacks, req, res).then(
+      (answered) => {
+        if (!answered) {
+          sendJsonError(
+            res,
+            404,
+            new ConnectError(`no route for ${req.method} ${path}`, Code.NotFound),
+          );
+        }
+      },
+      (error: unknown) => {
+        logger.error(
+          { event_type: "ERROR", action: `${req.method} ${path}`, result: "FAILURE", err: error },
+          "HTTP fallback handler failed",
+        );
+        if (!res.headersSent) {
+          sendJsonError(res, 500, new ConnectError("internal error", Code.Internal));
+        } else {
+          res.destroy();
+        }
+      },
+    );
+  };
+}
+
+async function tryFallbacks(
+  fallbacks: HttpFallback[],
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+): Promise<boolean> {
+  for (const fallback of fallbacks) {
+    if (await fallback(req, res)) return true;
+  }
+  return false;
+}
+
+function sendJsonError(
+  res: ServerResponse | Http2ServerResponse,
+  status: number,
+  error: ConnectError,
+) {
+  const body = errorToJsonBytes(withErrorInfo(error), undefined);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(body.byteLength),
+  });
+  res.end(body);
+}
