@@ -1,0 +1,165 @@
+import { readFile } from "node:fs/promises";
+import { Container } from "inversify";
+import type { DestinationStream } from "pino";
+import { OnePortServer } from "../adapters/grpc/server/one-port-server.js";
+import type { HttpFallback } from "../adapters/grpc/unknown-route.js";
+import { createRootLogger } from "../adapters/logging/root-logger.js";
+import { openPersistence } from "../adapters/persistence/open-persistence.js";
+import { MetricsServer } from "../adapters/telemetry/metrics-server.js";
+import type { Telemetry } from "../adapters/telemetry/sdk.js";
+import type { Config } from "../config.js";
+import { DomainError } from "../domain/errors.js";
+import { applicationModule } from "./application.module.js";
+import { coreModule } from "./core.module.js";
+import { grpcModule } from "./grpc.module.js";
+import { httpFallbacksModule } from "./http-fallbacks.module.js";
+import { persistenceModule } from "./persistence.module.js";
+import { Tokens } from "./tokens.js";
+
+export interface StartServiceOptions {
+  /** Started by main before the service; without it there is no /metrics. */
+  telemetry?: Telemetry;
+  /** More handlers for non-RPC paths, after /metrics. */
+  fallbacks?: HttpFallback[];
+  /** Where the JSON log lines go; stdout by default. */
+  logDestination?: DestinationStream;
+}
+
+export interface RunningService {
+  /** Base URL of the port, e.g. http://127.0.0.1:8070. */
+  readonly url: string;
+  readonly port: number;
+  /** The separate metrics port when METRICS_PORT is set, else null. */
+  readonly metricsPort: number | null;
+  /**
+   * Graceful shutdown: NOT_SERVING, stop accepting, abort the shutdown signal (streams end),
+   * let requests in flight finish, close HTTP/2 sessions (forced after SHUTDOWN_TIMEOUT_MS),
+   * then close the database. Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the database, builds the container, bootstraps the admin key
+ * and listens. Only this function resolves from the container; main.ts and the test harness
+ * call it.
+ */
+export async function startService(
+  config: Config,
+  options: StartServiceOptions = {},
+): Promise<RunningService> {
+  const pino = createRootLogger({
+    level: config.log.level,
+    service: config.telemetry.serviceName,
+    destination: options.logDestination,
+  });
+  const tls = config.server.tls === null ? null : await readTls(config.server.tls);
+  const persistence = await openPersistence({
+    databaseUrl: config.db.databaseUrl ?? undefined,
+    sqlitePath: config.db.sqlitePath,
+  });
+  let metricsServer: MetricsServer | null = null;
+  try {
+    const shutdown = new AbortController();
+    const metricsHandler = options.telemetry?.metricsHandler ?? null;
+    const separateMetrics = metricsHandler !== null && config.telemetry.metricsPort !== null;
+    const container = new Container({ defaultScope: "Singleton" });
+    container.load(
+      coreModule(config, pino, shutdown.signal),
+      persistenceModule(persistence),
+      applicationModule,
+      httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
+      grpcModule,
+    );
+    const logger = container.get(Tokens.Logger);
+
+    if (config.auth.adminApiKey !== null) {
+      const result = await container.get(Tokens.BootstrapAdminKey).execute(config.auth.adminApiKey);
+      logger.info(
+        {
+          event_type: "SYSTEM",
+          action: "bootstrap_admin_key",
+          result: "SUCCESS",
+          key_id: result.keyId,
+          created: result.created,
+          revoked_key_ids: result.revokedKeyIds,
+        },
+        "ADMIN_API_KEY is active",
+      );
+    }
+
+    const health = container.get(Tokens.HealthStatus);
+    const server = await OnePortServer.listen(container.get(Tokens.RpcHandler), {
+      host: config.server.host,
+      port: config.server.port,
+      tls,
+      headersTimeoutMs: config.server.headersTimeoutMs,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+      http2IdleTimeoutMs: config.server.http2IdleTimeoutMs,
+    });
+    if (separateMetrics && metricsHandler !== null && config.telemetry.metricsPort !== null) {
+      metricsServer = await MetricsServer.listen(
+        metricsHandler,
+        config.telemetry.metricsHost,
+        config.telemetry.metricsPort,
+      ).catch(async (error: unknown) => {
+        await server.drain(0);
+        throw error;
+      });
+    }
+    const scheme = tls === null ? "http" : "https";
+    const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
+    const url = `${scheme}://${host}:${server.port}`;
+    logger.info(
+      {
+        event_type: "SYSTEM",
+        action: "start",
+        result: "SUCCESS",
+        url,
+        protocols: tls === null ? "http/1.1, h2c" : "http/1.1, h2 (TLS, ALPN)",
+        database: persistence.dialect,
+        metrics_port: metricsServer?.port ?? null,
+      },
+      `listening on ${url}`,
+    );
+
+    let stopping: Promise<void> | null = null;
+    const stopOnce = async () => {
+      logger.info({ event_type: "SYSTEM", action: "shutdown", result: "SUCCESS" }, "shutting down");
+      health.setServing(false);
+      server.stopAccepting();
+      shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
+      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await metricsServer?.close();
+      await persistence.close();
+      logger.info(
+        { event_type: "SYSTEM", action: "stop", result: forced ? "FAILURE" : "SUCCESS", forced },
+        forced ? "stopped; connections still open at the deadline were destroyed" : "stopped",
+      );
+    };
+    return {
+      url,
+      port: server.port,
+      metricsPort: metricsServer?.port ?? null,
+      stop: () => {
+        stopping ??= stopOnce();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await persistence.close();
+    throw error;
+  }
+}
+
+async function readTls(files: { certFile: string; keyFile: string }) {
+  const read = (variable: string, path: string) =>
+    readFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`${variable}: cannot read ${path}: ${error.code ?? error.message}`);
+    });
+  return {
+    cert: await read("TLS_CERT_FILE", files.certFile),
+    key: await read("TLS_KEY_FILE", files.keyFile),
+  };
+}
