@@ -30,9 +30,9 @@ export interface RegionWatch {
  * the frame plan's members, so nothing is copied per node.
  */
 export class Frame {
-  readonly status: Uint8Array;
-  readonly pending: Int32Array;
-  readonly fired: Int32Array;
+  readonly status: number[];
+  readonly pending: number[];
+  readonly fired: number[];
   readonly arrivals: (Arrival | undefined)[];
   readonly records: (NodeRun | undefined)[];
   readonly outs: JsonValue[];
@@ -42,6 +42,8 @@ export class Frame {
   broken = false;
   watches: Map<number, RegionWatch> | null = null;
   bindings: Record<string, ExpressionBindings[string]> = {};
+  /** The loop iteration state this body frame belongs to (null for the top level). */
+  loopRun: unknown = null;
   /** Binding names that rule paths resolve against (computed on first use). */
   names: ReadonlySet<string> | null = null;
 
@@ -53,9 +55,9 @@ export class Frame {
     private readonly workflow: CompiledWorkflow,
   ) {
     const size = plan.members.length;
-    this.status = new Uint8Array(size);
-    this.pending = new Int32Array(size);
-    this.fired = new Int32Array(size);
+    this.status = new Array<number>(size).fill(PENDING);
+    this.pending = new Array<number>(size).fill(0);
+    this.fired = new Array<number>(size).fill(0);
     this.arrivals = new Array(size);
     this.records = new Array(size);
     this.outs = new Array(size);
@@ -69,13 +71,16 @@ export class Frame {
   reset(iterationPath: readonly number[], stampPrefix: readonly number[]): void {
     this.iterationPath = iterationPath;
     this.stampPrefix = stampPrefix;
-    this.status.fill(0);
-    this.fired.fill(0);
-    this.arrivals.fill(undefined);
-    this.records.fill(undefined);
-    this.outs.fill(null);
-    this.ports.fill(null);
-    this.unsettled = this.plan.members.length;
+    const size = this.plan.members.length;
+    for (let i = 0; i < size; i++) {
+      this.status[i] = PENDING;
+      this.fired[i] = 0;
+      this.arrivals[i] = undefined;
+      this.records[i] = undefined;
+      this.outs[i] = null;
+      this.ports[i] = null;
+    }
+    this.unsettled = size;
     this.broken = false;
     this.initPending();
   }

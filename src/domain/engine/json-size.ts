@@ -26,7 +26,9 @@ export function jsonSize(value: JsonValue, cap: number): number {
       if (total > cap) return total;
     }
   } else {
-    for (const key in value) {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       total += key.length + 4 + jsonSize(value[key] as JsonValue, cap - total);
       if (total > cap) return total;
     }

@@ -80,7 +80,6 @@ export class WorkflowRun implements RunHandle {
   private readonly executionInfo: JsonObject;
   private readonly root: Frame;
   private readonly liveFrames = new Set<Frame>();
-  private readonly loopRuns = new Map<Frame, LoopRun>();
 
   private queueFrames: Frame[] = [];
   private queueLocals: number[] = [];
@@ -111,7 +110,7 @@ export class WorkflowRun implements RunHandle {
   private timersArmed = false;
   private closed = false;
   private replaying = false;
-  private readonly removeAbortListener: () => void;
+  private readonly onAbort: (() => void) | null = null;
 
   constructor(
     private readonly workflow: CompiledWorkflow,
@@ -151,9 +150,10 @@ export class WorkflowRun implements RunHandle {
     this.deadline = this.startedAtMs + this.limits.timeoutMs - this.elapsedBefore;
     this.root = this.newFrame(0, null, [], [], null);
     const signal = options.signal;
-    const onAbort = () => this.stop("cancelled", null, "the execution was cancelled", null);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    this.removeAbortListener = () => signal?.removeEventListener("abort", onAbort);
+    if (signal !== undefined) {
+      this.onAbort = () => this.stop("cancelled", null, "the execution was cancelled", null);
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
   }
 
   /** Starts the run; returns once it finished or is waiting on something asynchronous. */
@@ -586,7 +586,8 @@ export class WorkflowRun implements RunHandle {
     if (this.closed) return;
     if (outcome.ok) {
       const { port, output, control } = outcome.value;
-      if (jsonSize(output, this.limits.maxOutputBytes + 1) > this.limits.maxOutputBytes) {
+      const size = jsonSize(output, this.limits.maxOutputBytes + 1);
+      if (size > this.limits.maxOutputBytes) {
         this.failRun(
           frame,
           local,
@@ -599,7 +600,7 @@ export class WorkflowRun implements RunHandle {
       }
       if (control === "end") this.offerFinalOutput(frame, node, output);
       if (control === "break") frame.broken = true;
-      this.closeRecord(record, "completed", port, output);
+      this.closeRecord(record, "completed", port, output, size);
       this.settle(frame, local, COMPLETED, port, output);
       if (node.regionSize > 0) this.watchRegion(frame, node);
       return;
@@ -857,13 +858,12 @@ export class WorkflowRun implements RunHandle {
       let body = loop.body;
       if (body === null) {
         body = this.newFrame(node.bodyFrame, frame, path, prefix, this.loopValues(loop));
+        body.loopRun = loop;
         loop.body = body;
       } else {
         body.reset(path, prefix);
-        Object.assign(body.bindings, this.loopValues(loop));
-        this.liveFrames.add(body);
+        this.bindLoopValues(body.bindings, loop);
       }
-      this.loopRuns.set(body, loop);
       const entryInput = this.loopValuesAsInput(loop);
       for (const edge of node.bodyEntries) {
         const target = this.workflow.nodes[edge.to] as CompiledNode;
@@ -893,6 +893,16 @@ export class WorkflowRun implements RunHandle {
     };
   }
 
+  private bindLoopValues(bindings: Record<string, unknown>, loop: LoopRun): void {
+    if (loop.items === null) {
+      bindings.index = loop.iteration;
+      return;
+    }
+    const config = loop.node.config as ForeachConfig;
+    bindings[config.itemName] = loop.items[loop.iteration] as JsonValue;
+    bindings[config.indexName] = loop.iteration;
+  }
+
   private loopValuesAsInput(loop: LoopRun): JsonValue {
     if (loop.items === null) return { index: loop.iteration };
     return { item: loop.items[loop.iteration] as JsonValue, index: loop.iteration };
@@ -903,10 +913,8 @@ export class WorkflowRun implements RunHandle {
   }
 
   private frameDone(body: Frame): void {
-    this.liveFrames.delete(body);
-    const loop = this.loopRuns.get(body);
-    if (loop === undefined) return;
-    this.loopRuns.delete(body);
+    const loop = body.loopRun as LoopRun | null;
+    if (loop === null) return;
     if (body.broken) {
       this.endLoop(loop, true);
       return;
@@ -917,6 +925,7 @@ export class WorkflowRun implements RunHandle {
 
   private endLoop(loop: LoopRun, broken: boolean): void {
     this.activeLoops--;
+    if (loop.body !== null) this.liveFrames.delete(loop.body);
     const iterations = broken ? loop.iteration + 1 : loop.iteration;
     loop.record.iterations = iterations;
     this.finishNode(loop.frame, loop.local, loop.node, loop.record, {
@@ -1009,6 +1018,7 @@ export class WorkflowRun implements RunHandle {
     status: "completed" | "failed" | "cancelled",
     port: string | null,
     output: JsonValue,
+    knownSize?: number,
   ): void {
     const now = this.env.clock.now();
     record.status = status;
@@ -1016,9 +1026,16 @@ export class WorkflowRun implements RunHandle {
     record.durationMs =
       record.startedAt === null ? 0 : Math.max(0, now - record.startedAt.getTime());
     record.outputPort = port;
-    const stored = recordValue(output, this.limits.maxRecordBytes);
-    record.output = stored.value;
-    record.outputTruncated = stored.truncated;
+    const cap = this.limits.maxRecordBytes;
+    const size = knownSize ?? jsonSize(output, cap + 1);
+    if (size > cap) {
+      const stored = recordValue(output, cap);
+      record.output = stored.value;
+      record.outputTruncated = stored.truncated;
+    } else {
+      record.output = output;
+      record.outputTruncated = false;
+    }
     record.operations = this.operations;
     this.emitFinished(record);
   }
@@ -1049,7 +1066,7 @@ export class WorkflowRun implements RunHandle {
   ): void {
     if (this.closed) return;
     this.closed = true;
-    this.removeAbortListener();
+    if (this.onAbort !== null) this.options.signal?.removeEventListener("abort", this.onAbort);
     this.controller?.abort(new Error(message ?? status));
     for (const frame of this.liveFrames) {
       for (const watch of frame.watches?.values() ?? []) watch.stop.abort();
