@@ -199,10 +199,10 @@ class Condition implements CompiledCondition {
   ) {}
 
   evaluate(bindings: ExpressionBindings): boolean {
-    return this.eval(this.root, bindings);
+    return this.check(this.root, bindings);
   }
 
-  private eval(node: Node, bindings: ExpressionBindings): boolean {
+  private check(node: Node, bindings: ExpressionBindings): boolean {
     switch (node.kind) {
       case "cel": {
         const result = node.expr.evaluate(bindings);
@@ -216,11 +216,11 @@ class Condition implements CompiledCondition {
         return result;
       }
       case "all":
-        return node.items.every((item) => this.eval(item, bindings));
+        return node.items.every((item) => this.check(item, bindings));
       case "any":
-        return node.items.some((item) => this.eval(item, bindings));
+        return node.items.some((item) => this.check(item, bindings));
       case "not":
-        return !this.eval(node.item, bindings);
+        return !this.check(node.item, bindings);
       case "rule": {
         const left = resolveValuePath(node.path, bindings, this.scope.rootNames);
         const right =
