@@ -17,6 +17,7 @@ import type {
   CheckpointEntry,
   EngineCheckpoint,
   EngineEnvironment,
+  EngineEvent,
   EngineLimits,
   EngineResult,
   EngineStatus,
@@ -109,6 +110,7 @@ export class WorkflowRun implements RunHandle {
   private controller: AbortController | null = null;
   private timersArmed = false;
   private closed = false;
+  private listenerError: string | null = null;
   private replaying = false;
   private readonly onAbort: (() => void) | null = null;
 
@@ -333,6 +335,7 @@ export class WorkflowRun implements RunHandle {
     try {
       while (
         !this.closed &&
+        this.listenerError === null &&
         this.head < this.queueFrames.length &&
         this.running < this.limits.maxParallelNodes
       ) {
@@ -379,7 +382,10 @@ export class WorkflowRun implements RunHandle {
   }
 
   private finishIfDone(): void {
-    if (!this.closed && this.root.unsettled === 0) this.stop("completed", null, null, null);
+    if (this.closed) return;
+    if (this.listenerError !== null)
+      this.stop("failed", "INTERNAL_ERROR", this.listenerError, null);
+    else if (this.root.unsettled === 0) this.stop("completed", null, null, null);
   }
 
   private signal(): AbortSignal {
@@ -1008,8 +1014,9 @@ export class WorkflowRun implements RunHandle {
     record.startedAt = now;
     record.completedAt = null;
     record.input = recordValue(input, this.limits.maxRecordBytes).value;
-    const onEvent = this.options.onEvent;
-    if (onEvent !== undefined) onEvent({ type: "node_started", nodeRun: { ...record, logs: [] } });
+    if (this.options.onEvent !== undefined) {
+      this.emit({ type: "node_started", nodeRun: { ...record, logs: [] } });
+    }
     return record;
   }
 
@@ -1043,7 +1050,19 @@ export class WorkflowRun implements RunHandle {
   private emitFinished(record: NodeRun): void {
     this.counts[record.status as "completed" | "failed" | "skipped" | "cancelled"]++;
     this.trace?.push(record);
-    this.options.onEvent?.({ type: "node_finished", nodeRun: record });
+    if (this.options.onEvent !== undefined) this.emit({ type: "node_finished", nodeRun: record });
+  }
+
+  /**
+   * Delivers an event. A listener that throws does not corrupt the run: the run fails with
+   * INTERNAL_ERROR (once the current step is over) and the result promise still settles.
+   */
+  private emit(event: EngineEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch (error) {
+      this.listenerError ??= `an event listener threw: ${messageOf(error)}`;
+    }
   }
 
   private log(record: NodeRun, message: string): void {
@@ -1089,7 +1108,7 @@ export class WorkflowRun implements RunHandle {
       counts: { ...this.counts },
       trace: this.trace,
     };
-    this.options.onEvent?.({ type: "execution_finished", result });
+    this.emit({ type: "execution_finished", result });
     this.resolveResult(result);
   }
 

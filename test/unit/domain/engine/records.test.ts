@@ -91,3 +91,19 @@ describe("records and events", () => {
     assert.equal((result.finalVariables.s as string).length, 500, "only the record is truncated");
   });
 });
+
+describe("event listener failures", () => {
+  it("a listener that throws fails the run with INTERNAL_ERROR and the result still settles", async () => {
+    const def = definition([trigger(), pass("a"), pass("b")], [edge("t", "a"), edge("a", "b")]);
+    const h = start(def, {
+      onEvent: (event) => {
+        if (event.type === "node_finished" && event.nodeRun.nodeId === "a")
+          throw new Error("disk full");
+      },
+    });
+    const result = await h.result;
+    assert.equal(result.status, "failed");
+    assert.equal(result.errorReason, "INTERNAL_ERROR");
+    assert.match(result.errorMessage ?? "", /disk full/);
+  });
+});
