@@ -12,7 +12,7 @@ import { NO_RETRY, type RetryPolicy, retryDelayMs } from "../workflow/node-types
 import type { ActionGateway } from "./action-gateway.js";
 import type { CompiledEdge, CompiledNode, CompiledWorkflow } from "./compile-workflow.js";
 import type { EngineClock } from "./engine-clock.js";
-import { DEFAULT_ENGINE_LIMITS } from "./engine-limits.js";
+import { DEFAULT_ENGINE_LIMITS, effectiveLimits } from "./engine-limits.js";
 import type {
   CheckpointEntry,
   EngineCheckpoint,
@@ -122,7 +122,8 @@ export class WorkflowRun implements RunHandle {
     this.result = new Promise((resolve) => {
       this.resolveResult = resolve;
     });
-    this.limits = { ...DEFAULT_ENGINE_LIMITS, ...options.limits };
+    // The workflow's own overrides can only lower the limits the service passes.
+    this.limits = effectiveLimits({ ...DEFAULT_ENGINE_LIMITS, ...options.limits }, workflow.limits);
     this.mode = options.mode ?? "live";
     this.trace = this.mode === "dry_run" || options.collectTrace ? [] : null;
     this.triggerNode = this.selectTrigger();

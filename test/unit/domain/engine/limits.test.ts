@@ -202,3 +202,17 @@ describe("limits", () => {
     assert.equal(limits.maxLoopIterations, 5);
   });
 });
+
+describe("workflow limit overrides", () => {
+  it("a workflow's own limits lower the service limits, never raise them", async () => {
+    const nodes = [trigger(), ...Array.from({ length: 5 }, (_, i) => pass(`p${i}`))];
+    const edges = nodes.slice(1).map((n, i) => edge(nodes[i]?.nodeId as string, n.nodeId));
+    const lowered = { ...definition(nodes, edges), limits: { maxTotalOperations: 3 } };
+    assert.equal((await execute(lowered)).result.errorReason, "OPERATION_LIMIT_EXCEEDED");
+    const raised = { ...definition(nodes, edges), limits: { maxTotalOperations: 1000 } };
+    assert.equal(
+      (await execute(raised, { limits: { maxTotalOperations: 4 } })).result.errorReason,
+      "OPERATION_LIMIT_EXCEEDED",
+    );
+  });
+});
