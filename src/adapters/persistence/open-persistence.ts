@@ -22,7 +22,8 @@ import { dbValues } from "./sql/db-values.js";
 import type { KnexPool } from "./sql/knex-pool.js";
 import { type PgClient, PostgresSqlClient } from "./sql/postgres-sql-client.js";
 import type { SqlClient } from "./sql/sql-client.js";
-import { type SqliteDatabase, SqliteSqlClient } from "./sql/sqlite-sql-client.js";
+import { SqliteSqlClient } from "./sql/sqlite-sql-client.js";
+import type { SqliteDatabase } from "./sql/sqlite-statements.js";
 
 export interface OpenPersistenceOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; empty or absent selects SQLite. */

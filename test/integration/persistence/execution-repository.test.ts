@@ -62,6 +62,29 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
     );
   });
 
+  test("in a burst of concurrent writes, a failing one fails alone", async () => {
+    const existing = anExecution(workflow);
+    await executions.insert(existing);
+    const fresh = [anExecution(workflow), anExecution(workflow), anExecution(workflow)];
+    const results = await Promise.allSettled([
+      executions.insert(fresh[0] as Execution),
+      executions.insert(existing),
+      executions.insert(fresh[1] as Execution),
+      executions.appendNodeRuns(existing.executionId, [aNodeRun(1), aNodeRun(1)], null),
+      executions.insert(fresh[2] as Execution),
+      executions.appendNodeRuns(existing.executionId, [aNodeRun(2)], { ok: true }),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled", "fulfilled"],
+    );
+    for (const execution of fresh) {
+      assert.ok(await executions.get(execution.executionId, { nodeRuns: false, logs: false }));
+    }
+    const stored = await executions.get(existing.executionId, { nodeRuns: true, logs: true });
+    assert.deepEqual(stored?.nodeRuns, [aNodeRun(2)], "the failed batch left no run behind");
+  });
+
   test("idempotency: found inside the window, unique per user, reusable once released", async () => {
     const key = uniqueId("key");
     const first = anExecution(workflow, {

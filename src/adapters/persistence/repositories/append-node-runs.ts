@@ -61,8 +61,9 @@ export async function appendNodeRuns(
     const batch = JSON.stringify(runs.map(nodeRunRecord));
     return (await sql.run(postgresSql, [executionId, batch, checkpointText, executionId])) > 0;
   }
-  return sql.transaction(async (tx) => {
-    for (const run of runs) await tx.run(sqliteInsertSql, [executionId, ...nodeRunParams(run)]);
-    return (await tx.run(sqliteCheckpointSql, [checkpointText, runs.length, executionId])) > 0;
-  });
+  const changes = await sql.atomic([
+    ...runs.map((run) => ({ sql: sqliteInsertSql, params: [executionId, ...nodeRunParams(run)] })),
+    { sql: sqliteCheckpointSql, params: [checkpointText, runs.length, executionId] },
+  ]);
+  return (changes.at(-1) ?? 0) > 0;
 }

@@ -22,7 +22,7 @@ import type { SqlParam, SqlRow } from "../sql/sql-client.js";
 import { violatedConstraint } from "../sql/sql-errors.js";
 import { inList } from "../sql/sql-fragments.js";
 import { appendNodeRuns } from "./append-node-runs.js";
-import { claimExecutions } from "./claim-executions.js";
+import { claimExecutions, releasedLeaseExpiry } from "./claim-executions.js";
 import { decodeExecutionCursor, encodeExecutionCursor } from "./execution-cursor.js";
 import { executionListWhere } from "./execution-list-query.js";
 
@@ -232,8 +232,8 @@ export class SqlExecutionRepository implements ExecutionRepository {
   async releaseLeases(owner: string, executionIds: string[]): Promise<void> {
     if (executionIds.length === 0) return;
     await this.db.sql.run(
-      `update workflow_executions set lease_owner = null, lease_expires_at = null where lease_owner = ? and status = 'running' and ${inList(this.db.dialect, "execution_id")}`,
-      [owner, executionIds],
+      `update workflow_executions set lease_owner = null, lease_expires_at = ? where lease_owner = ? and status = 'running' and ${inList(this.db.dialect, "execution_id")}`,
+      [releasedLeaseExpiry, owner, executionIds],
     );
   }
 

@@ -92,10 +92,16 @@ export const WorkflowExecutionSchema = new EntitySchema<WorkflowExecutionRow>({
         "create index workflow_executions_list_idx on workflow_executions (workflow_id, created_at desc, execution_id desc)",
     },
     {
-      // Only unfinished runs are claimable, so the claim scans a small partial index.
-      name: "workflow_executions_claim_idx",
+      // The claim's two sources, each a small partial index: the oldest pending runs, and
+      // running ones whose lease ran out.
+      name: "workflow_executions_pending_idx",
       expression:
-        "create index workflow_executions_claim_idx on workflow_executions (created_at, execution_id) where status in ('pending', 'running')",
+        "create index workflow_executions_pending_idx on workflow_executions (created_at, execution_id) where status = 'pending'",
+    },
+    {
+      name: "workflow_executions_lease_idx",
+      expression:
+        "create index workflow_executions_lease_idx on workflow_executions (lease_expires_at) where status = 'running'",
     },
   ],
   uniques: [

@@ -1,5 +1,5 @@
 import type { KnexPool } from "./knex-pool.js";
-import type { SqlClient, SqlParam, SqlRow } from "./sql-client.js";
+import type { SqlClient, SqlParam, SqlRow, SqlStatement } from "./sql-client.js";
 
 /** The slice of a node-postgres client used here. */
 export interface PgClient {
@@ -41,6 +41,10 @@ export class PostgresSqlClient implements SqlClient {
     }
   }
 
+  atomic(statements: readonly SqlStatement[]): Promise<number[]> {
+    return this.transaction((tx) => tx.atomic(statements));
+  }
+
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     const client = await this.pool.acquireConnection();
     try {
@@ -74,6 +78,12 @@ class PostgresTransaction implements SqlClient {
 
   async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
     return (await execute(this.client, sql, params)).rowCount ?? 0;
+  }
+
+  async atomic(statements: readonly SqlStatement[]): Promise<number[]> {
+    const changes: number[] = [];
+    for (const s of statements) changes.push(await this.run(s.sql, s.params));
+    return changes;
   }
 
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {

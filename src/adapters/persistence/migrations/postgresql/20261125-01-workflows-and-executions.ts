@@ -95,7 +95,10 @@ export class Migration20261125WorkflowsAndExecutions extends Migration {
       `create index workflow_executions_list_idx on workflow_executions (workflow_id, created_at desc, execution_id desc);`,
     );
     this.addSql(
-      `create index workflow_executions_claim_idx on workflow_executions (created_at, execution_id) where status in ('pending', 'running');`,
+      `create index workflow_executions_pending_idx on workflow_executions (created_at, execution_id) where status = 'pending';`,
+    );
+    this.addSql(
+      `create index workflow_executions_lease_idx on workflow_executions (lease_expires_at) where status = 'running';`,
     );
     this.addSql(
       `create unique index workflow_executions_idempotency_key_unique on workflow_executions (triggered_by, idempotency_key) where idempotency_key is not null;`,
