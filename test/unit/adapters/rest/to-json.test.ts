@@ -10,6 +10,7 @@ import { validationToJson } from "../../../../src/adapters/rest/validation-to-js
 import { workflowToJson } from "../../../../src/adapters/rest/workflow-to-json.js";
 import type { ExecutionWithNodeRuns } from "../../../../src/domain/execution/execution.js";
 import type { NodeRun } from "../../../../src/domain/execution/node-run.js";
+import type { ValidationIssue } from "../../../../src/domain/workflow/validation-report.js";
 import type { Workflow } from "../../../../src/domain/workflow/workflow.js";
 
 const t0 = new Date("2026-01-02T03:04:05.000Z");
@@ -296,12 +297,16 @@ describe("execution JSON", () => {
   });
 });
 
+function issue(code: string, message: string, nodeId: string, field: string): ValidationIssue {
+  return { code, message, nodeId, connectionId: "", field };
+}
+
 describe("validationToJson", () => {
   it("has the original ValidationResult.to_dict() shape plus structured issues", () => {
     const json = validationToJson({
       isValid: false,
       errors: [
-        // The engine's validator leaves absent ids as empty strings.
+        // Absent ids are empty strings.
         {
           code: "NO_TRIGGER",
           message: "workflow has no trigger",
@@ -309,10 +314,12 @@ describe("validationToJson", () => {
           connectionId: "",
           field: "",
         },
-        { code: "MISSING_FIELD", message: "url is required", nodeId: "n1", field: "config.url" },
-        { code: "BAD_VALUE", message: "method is invalid", nodeId: "n1", field: "config.method" },
+        issue("MISSING_FIELD", "url is required", "n1", "config.url"),
+        issue("BAD_VALUE", "method is invalid", "n1", "config.method"),
       ],
-      warnings: [{ code: "UNREACHABLE", message: "n2 is unreachable", nodeId: "n2" }],
+      warnings: [issue("UNREACHABLE", "n2 is unreachable", "n2", "")],
+      errorCount: 3,
+      warningCount: 1,
     });
     assert.equal(json.is_valid, false);
     assert.deepEqual(json.errors, ["workflow has no trigger"]);
