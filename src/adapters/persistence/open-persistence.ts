@@ -57,7 +57,13 @@ export interface Persistence {
   close(): Promise<void>;
 }
 
-/** Connects, migrates (unless told not to) and builds the repositories. */
+/**
+ * Connects, migrates (unless told not to) and builds the repositories, which return plain
+ * domain objects. Open one Persistence per database in a process: on SQLite it owns the only
+ * connection and group-commits writes (see SqliteSqlClient); a second instance on the same file
+ * would compete for the write lock with synchronous busy waits. Several processes may share a
+ * PostgreSQL database (claims use SKIP LOCKED, migrations an advisory lock).
+ */
 export async function openPersistence(options: OpenPersistenceOptions): Promise<Persistence> {
   const target = resolveDatabaseTarget(options.databaseUrl, options.sqlitePath);
   if (target.dialect === "sqlite" && target.path !== ":memory:") {
@@ -94,7 +100,10 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       auditLog,
       auditEvents: auditLog,
       migrationStatus: () => migrationStatus(orm),
-      close: () => orm.close(true),
+      close: async () => {
+        await sql.drain();
+        await orm.close(true);
+      },
     };
   } catch (error) {
     await orm.close(true);

@@ -45,6 +45,9 @@ export class PostgresSqlClient implements SqlClient {
     return this.transaction((tx) => tx.atomic(statements));
   }
 
+  /** Every statement is awaited by its caller; nothing is buffered here. */
+  async drain(): Promise<void> {}
+
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     const client = await this.pool.acquireConnection();
     try {
@@ -89,6 +92,8 @@ class PostgresTransaction implements SqlClient {
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     return work(this);
   }
+
+  async drain(): Promise<void> {}
 }
 
 function execute(client: PgClient, sql: string, params: readonly SqlParam[]) {

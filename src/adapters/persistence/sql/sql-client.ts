@@ -24,4 +24,6 @@ export interface SqlClient {
   atomic(statements: readonly SqlStatement[]): Promise<number[]>;
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Resolves once writes issued so far are settled (before closing the pool). */
+  drain(): Promise<void>;
 }

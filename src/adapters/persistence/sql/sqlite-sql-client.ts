@@ -75,6 +75,10 @@ export class SqliteSqlClient implements SqlClient {
     });
   }
 
+  async drain(): Promise<void> {
+    while (this.flushScheduled) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   private enqueue<T>(execute: (db: SqliteDatabase) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ execute, resolve: resolve as (value: unknown) => void, reject });
@@ -181,4 +185,6 @@ class SqliteTransaction implements SqlClient {
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     return work(this);
   }
+
+  async drain(): Promise<void> {}
 }
