@@ -187,7 +187,7 @@ async function measure(scenario: Scenario): Promise<Row[]> {
     case "chain": {
       const chain1000 = chain(1000);
       const chain40 = chain(40);
-      const perNode1000 = median(await samples(40, 10, () => timeRun(chain1000))) / 1001;
+      const perNode1000 = median(await samples(150, 30, () => timeRun(chain1000))) / 1001;
       const perNode40 = median(await samples(400, 100, () => timeRun(chain40))) / 41;
       const ratio = perNode1000 / perNode40;
       return [

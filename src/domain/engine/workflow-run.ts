@@ -696,6 +696,9 @@ export class WorkflowRun implements RunHandle {
     f.unsettled--;
     f.outs[l] = out;
     f.ports[l] = p;
+    // Only running nodes need their record (to cancel it); letting go keeps records short-lived.
+    f.records[l] = undefined;
+    f.arrivals[l] = undefined;
     if (f === this.root) this.rootOrder.push(l);
     if (f.watches !== null) this.noteRegions(f, node);
     const fires = s === COMPLETED || s === FAILED;
