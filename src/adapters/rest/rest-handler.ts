@@ -18,7 +18,10 @@ import { sendReply } from "./send-reply.js";
 
 export interface RestHandlerDeps {
   useCases: WorkflowUseCases;
-  /** The principal of an active API key, or null (a thrown DomainError is mapped as usual). */
+  /**
+   * The principal of an active API key, or null (a thrown DomainError is mapped as usual).
+   * Called with "" when the request has no X-API-Key, so the failure is logged in one place.
+   */
   authenticate: (apiKey: string) => Promise<Principal | null>;
   logger: Logger;
   /** Largest request body accepted; larger ones are 413 PAYLOAD_TOO_LARGE. */
@@ -125,14 +128,16 @@ async function dispatch(
   return route.handle(ctx, principal);
 }
 
+/** A missing key is passed on as "", so the authenticator logs that failure like the others. */
 async function authenticate(req: RestRequest, deps: RestHandlerDeps): Promise<Principal> {
   const key = headerValue(req.headers, "x-api-key");
-  if (key === undefined) {
-    throw new DomainError("unauthenticated", "UNAUTHORIZED", "missing API key (X-API-Key)");
-  }
-  const principal = await deps.authenticate(key);
+  const principal = await deps.authenticate(key ?? "");
   if (principal === null) {
-    throw new DomainError("unauthenticated", "UNAUTHORIZED", "invalid or revoked API key");
+    throw new DomainError(
+      "unauthenticated",
+      "UNAUTHORIZED",
+      key === undefined ? "missing API key (X-API-Key)" : "invalid or revoked API key",
+    );
   }
   return principal;
 }

@@ -41,6 +41,7 @@ const logger: Logger = {
 };
 
 const maxBodyBytes = 1024;
+const seenKeys: string[] = [];
 
 function makeHandler(): RestHandler {
   return createRestHandler({
@@ -51,6 +52,7 @@ function makeHandler(): RestHandler {
     version: "9.9.9",
     clock: { now: () => new Date("2026-03-04T05:06:07.000Z") },
     async authenticate(key) {
+      seenKeys.push(key);
       if (key === "good-key") return principal;
       if (key === "revoked-key") {
         throw new DomainError("unauthenticated", "UNAUTHORIZED", "invalid or revoked API key");
@@ -219,6 +221,7 @@ describe("REST handler over HTTP/1.1", () => {
       { "x-api-key": "revoked-key" },
       { "x-api-key": " " },
     ];
+    seenKeys.length = 0;
     for (const headers of cases) {
       const answer = await call1("GET", "/api/v1/workflows?community_id=1", { headers });
       assert.equal(answer.status, 401, JSON.stringify(headers));
@@ -226,6 +229,8 @@ describe("REST handler over HTTP/1.1", () => {
       assert.equal(answer.json?.error_code, "UNAUTHORIZED");
       assert.deepEqual(answer.json?.details, {});
     }
+    // A missing key reaches the authenticator as "", so it logs that failure too.
+    assert.deepEqual(seenKeys, ["", "nope", "revoked-key", ""]);
     // A bearer token is not an API key.
     const bearer = await call1("GET", "/api/v1/workflows?community_id=1", {
       headers: { authorization: "Bearer good-key" },
