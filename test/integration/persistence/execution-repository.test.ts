@@ -304,6 +304,58 @@ describe("ExecutionRepository.list", () => {
     assert.deepEqual(otherCommunity, { items: [], total: 0, nextCursor: null });
   });
 
+  test("offset paging can sort by start time, status or execution time; empty values last", async () => {
+    const sorted = aWorkflow();
+    await db.persistence.workflows.create(sorted, versionOf(sorted));
+    const prefix = uniqueId("s");
+    const make = (n: number, overrides: Partial<Execution>) =>
+      anExecution(sorted, { executionId: `${prefix}-${n}`, createdAt: at(n), ...overrides });
+    const runs = {
+      e1: make(1, { status: "completed", startedAt: at(100), durationMs: 50 }),
+      e2: make(2, { status: "failed", startedAt: at(50), durationMs: 500 }),
+      e3: make(3, { status: "pending" }),
+      e4: make(4, { status: "running", startedAt: at(75) }),
+      e5: make(5, { status: "completed", startedAt: at(75), durationMs: 50 }),
+    };
+    for (const execution of Object.values(runs)) await executions.insert(execution);
+    const order = async (sort: {
+      by: "created_at" | "start_time" | "status" | "execution_time";
+      order: "asc" | "desc";
+    }) => {
+      const page = await executions.list(
+        { workflowId: sorted.workflowId },
+        { kind: "offset", page: 1, perPage: 10, sort },
+      );
+      return page.items.map((e) => e.executionId.slice(prefix.length + 1));
+    };
+    assert.deepEqual(await order({ by: "start_time", order: "asc" }), ["2", "4", "5", "1", "3"]);
+    assert.deepEqual(await order({ by: "start_time", order: "desc" }), ["1", "5", "4", "2", "3"]);
+    assert.deepEqual(await order({ by: "execution_time", order: "desc" }), [
+      "2",
+      "5",
+      "1",
+      "4",
+      "3",
+    ]);
+    assert.deepEqual(await order({ by: "execution_time", order: "asc" }), [
+      "1",
+      "5",
+      "2",
+      "3",
+      "4",
+    ]);
+    assert.deepEqual(await order({ by: "status", order: "asc" }), ["1", "5", "2", "3", "4"]);
+    assert.deepEqual(await order({ by: "created_at", order: "asc" }), ["1", "2", "3", "4", "5"]);
+    assert.deepEqual(await order({ by: "created_at", order: "desc" }), ["5", "4", "3", "2", "1"]);
+
+    const partial = await executions.list(
+      { workflowId: sorted.workflowId },
+      { kind: "offset", page: 1, perPage: 2, sort: { by: "status", order: "desc" } },
+    );
+    assert.equal(partial.total, 5);
+    assert.equal(partial.nextCursor, null, "cursors follow the default order only");
+  });
+
   test("a cursor that was not issued by the repository is BAD_REQUEST", async () => {
     for (const cursor of ["not-base64-json", Buffer.from('["x",1]').toString("base64url")]) {
       await assert.rejects(

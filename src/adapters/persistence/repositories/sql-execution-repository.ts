@@ -24,7 +24,12 @@ import { inList } from "../sql/sql-fragments.js";
 import { appendNodeRuns } from "./append-node-runs.js";
 import { claimExecutions, releasedLeaseExpiry } from "./claim-executions.js";
 import { decodeExecutionCursor, encodeExecutionCursor } from "./execution-cursor.js";
-import { executionListWhere } from "./execution-list-query.js";
+import {
+  executionListWhere,
+  executionOrderBy,
+  isNewestFirst,
+  newestFirst,
+} from "./execution-list-query.js";
 
 const finishSql = `
 update workflow_executions
@@ -94,9 +99,9 @@ export class SqlExecutionRepository implements ExecutionRepository {
 
   async list(filter: ExecutionListFilter, paging: ExecutionPaging): Promise<ExecutionListPage> {
     const { conditions, params } = executionListWhere(this.db.dialect, filter);
-    const order = "order by created_at desc, execution_id desc";
     if (paging.kind === "offset") {
       const where = conditions.join(" and ");
+      const order = executionOrderBy(paging.sort);
       const [rows, counts] = await Promise.all([
         this.db.sql.all(
           `select * from workflow_executions where ${where} ${order} limit ? offset ?`,
@@ -107,7 +112,8 @@ export class SqlExecutionRepository implements ExecutionRepository {
       const items = rows.map((row) => this.execution(row));
       const total = Number(counts[0]?.total ?? 0);
       const last = items.at(-1);
-      const more = paging.page * paging.perPage < total;
+      // A cursor continues in the default order only.
+      const more = paging.page * paging.perPage < total && isNewestFirst(paging.sort);
       return { items, total, nextCursor: more && last ? encodeExecutionCursor(last) : null };
     }
     const keyset: SqlParam[] = [];
@@ -117,7 +123,7 @@ export class SqlExecutionRepository implements ExecutionRepository {
       keyset.push(after.createdAt, after.executionId);
     }
     const rows = await this.db.sql.all(
-      `select * from workflow_executions where ${conditions.join(" and ")} ${order} limit ?`,
+      `select * from workflow_executions where ${conditions.join(" and ")} ${newestFirst} limit ?`,
       [...params, ...keyset, paging.perPage + 1],
     );
     const items = rows.slice(0, paging.perPage).map((row) => this.execution(row));
