@@ -95,14 +95,19 @@ export function hasErrorInfo(error: ConnectError): boolean {
   );
 }
 
-/** A copy of `error` with an ErrorInfo derived from its code, unless it has one already. */
+/**
+ * A copy of `error` with an ErrorInfo derived from its code, unless it has one already.
+ * Connect reports undecodable protobuf input as Internal ("parse binary: ..."); that is the
+ * client's fault, so it becomes InvalidArgument here.
+ */
 export function withErrorInfo(error: ConnectError, metadata: Record<string, string> = {}) {
   if (hasErrorInfo(error)) return error;
-  const copy = new ConnectError(error.rawMessage, error.code, error.metadata, [], error.cause);
-  copy.details.push(
-    ...error.details,
-    errorInfoDetail({ reason: reasonForCode(error.code), metadata }),
-  );
+  const code =
+    error.code === Code.Internal && error.rawMessage.startsWith("parse binary:")
+      ? Code.InvalidArgument
+      : error.code;
+  const copy = new ConnectError(error.rawMessage, code, error.metadata, [], error.cause);
+  copy.details.push(...error.details, errorInfoDetail({ reason: reasonForCode(code), metadata }));
   return copy;
 }
 
@@ -136,7 +141,10 @@ export function toConnectError(thrown: unknown, traceId?: string): ConnectError 
     );
   }
   if (thrown instanceof ConnectError) {
-    return withErrorInfo(thrown, thrown.code === Code.Internal ? traceMetadata(traceId) : {});
+    const error = withErrorInfo(thrown);
+    return error.code === Code.Internal && !hasErrorInfo(thrown)
+      ? withErrorInfo(thrown, traceMetadata(traceId))
+      : error;
   }
   return new ConnectError(
     "internal error",

@@ -7,6 +7,7 @@ import {
   type UniversalServerResponse,
 } from "@connectrpc/connect/protocol";
 import {
+  codeToHttpStatus,
   endStreamFlag,
   endStreamFromJson,
   endStreamToJson,
@@ -70,11 +71,15 @@ async function fixUnaryError(
   } else {
     error = bodylessError(res.status, method, contentType);
   }
-  const body = errorToJsonBytes(withErrorInfo(error), undefined);
+  const fixed = withErrorInfo(error);
+  const body = errorToJsonBytes(fixed, undefined);
   const header = new Headers(res.header);
   header.set("content-type", "application/json");
   header.set("content-length", String(body.byteLength));
-  return { ...res, header, body: createAsyncIterable([body]) };
+  // Bodiless 405/415 keep their status; a reclassified error gets the status of its code.
+  const status =
+    bytes.byteLength > 0 && fixed.code !== error.code ? codeToHttpStatus(fixed.code) : res.status;
+  return { ...res, status, header, body: createAsyncIterable([body]) };
 }
 
 function bodylessError(status: number, method: string, contentType: string): ConnectError {

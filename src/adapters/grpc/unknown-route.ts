@@ -33,11 +33,21 @@ export function unknownRouteHandler(fallbacks: HttpFallback[], logger: Logger): 
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
     const contentType = req.headers["content-type"] ?? "";
     if (contentType.startsWith("application/grpc")) {
-      const trailer = setTrailerStatus(
-        new Headers(),
-        withErrorInfo(new ConnectError(`unknown RPC ${path}`, Code.Unimplemented)),
+      const status = Object.fromEntries(
+        setTrailerStatus(
+          new Headers(),
+          withErrorInfo(new ConnectError(`unknown RPC ${path}`, Code.Unimplemented)),
+        ),
       );
-      res.writeHead(200, { "content-type": contentType, ...Object.fromEntries(trailer) });
+      if (contentType.startsWith("application/grpc-web")) {
+        // gRPC-Web allows the status in the headers of a body-less answer.
+        res.writeHead(200, { "content-type": contentType, ...status });
+      } else {
+        // gRPC reads a status from headers only in a HEADERS frame that ends the stream,
+        // which the compatibility API does not produce; trailers always work.
+        res.writeHead(200, { "content-type": contentType });
+        res.addTrailers(status);
+      }
       res.end();
       return;
     }

@@ -157,7 +157,21 @@ export class OnePortServer {
         h1Socket.once("close", () => this.h1Active.delete(h1Socket));
       }
       this.h1Active.set(h1Socket, (this.h1Active.get(h1Socket) ?? 0) + 1);
-      if (this.draining) res.setHeader("connection", "close");
+      closeIfBodyUnread(req, res, () => this.draining);
+    }
+    if ("stream" in req) {
+      // An answer sent before the request body was read (a size-limit error, say) leaves the
+      // client's half of the stream open and blocked on flow control, and the request in
+      // flight until shutdown. Connect has destroyed the compat request by then, which keeps
+      // pausing the stream; pulling with read() discards the rest so the client can finish.
+      // (Resetting the stream instead can overtake the trailers that carry the status.)
+      const stream = req.stream;
+      stream.once("finish", () => {
+        if (req.complete) return;
+        stream.on("readable", () => {
+          while (stream.read() !== null);
+        });
+      });
     }
     res.once("close", () => {
       this.inFlight--;
@@ -206,4 +220,19 @@ export class OnePortServer {
     this.h1?.close();
     for (const socket of this.sockets) socket.destroy();
   }
+}
+
+/**
+ * HTTP/1.1: answering before the request body was read (Connect stops at readMaxBytes) would
+ * leave the rest of the body in the connection, and the next request on it would hang. Such
+ * answers, and every answer while draining, carry `Connection: close`. Node has no hook that
+ * runs just before the head is written, hence the wrapped writeHead.
+ */
+function closeIfBodyUnread(req: NodeRequest, res: NodeResponse, draining: () => boolean): void {
+  const response = res as http.ServerResponse;
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (!req.complete || draining()) this.setHeader("connection", "close");
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof response.writeHead;
 }
