@@ -104,7 +104,17 @@ export class ExecuteWorkflow {
       finalVariables: {},
       cancelRequestedAt: null,
     };
-    await this.executions.insert(execution);
+    try {
+      await this.executions.insert(execution);
+    } catch (error) {
+      // A concurrent request with the same key won the insert: answer with its execution.
+      const winner =
+        key !== "" && DomainError.is(error) && error.kind === "already_exists"
+          ? await this.executions.findByIdempotencyKey(principal.userId, key, new Date(0))
+          : null;
+      if (winner === null) throw error;
+      return winner;
+    }
     this.wakeRunner();
     await this.auditor.success(
       principal,

@@ -239,6 +239,7 @@ export class ExecutionRunner {
       durationMs,
       nodesExecuted: outcome.nodesExecuted || countExecuted(claimed),
       failedNodes: outcome.failedNodes,
+      ...(outcome.totalNodes > 0 ? { totalNodes: outcome.totalNodes } : {}),
       errorReason: outcome.errorReason,
       errorMessage: outcome.errorMessage,
       errorNodeId: outcome.errorNodeId,
