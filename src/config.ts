@@ -60,7 +60,7 @@ export interface ServerConfig {
 }
 
 export interface DatabaseConfig {
-  /** A postgres:// URL, or null for SQLite at `sqlitePath`. */
+  /** A postgres:// URL (or sqlite:/file: URL), or null for SQLite at `sqlitePath`. */
   databaseUrl: string | null;
   sqlitePath: string;
 }
@@ -131,9 +131,9 @@ export function parseConfig(raw: RawEnv): Config {
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
   }
   const databaseUrl = p.text("DATABASE_URL");
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+  if (databaseUrl !== null && !/^(postgres(ql)?:\/\/.+|(sqlite|file):.+)/i.test(databaseUrl)) {
     // The value is not echoed: it may carry a password.
-    problems.push("DATABASE_URL must be a postgres:// or postgresql:// URL");
+    problems.push("DATABASE_URL must be a postgres://, postgresql://, sqlite: or file: URL");
   }
   const adminApiKey = p.text("ADMIN_API_KEY");
   if (adminApiKey !== null && (adminApiKey.length < 16 || adminApiKey.length > 512)) {
@@ -181,6 +181,9 @@ export function parseConfig(raw: RawEnv): Config {
       tracesExporter: tracesExporter === null || tracesExporter === "none" ? null : tracesExporter,
     },
   };
+  if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

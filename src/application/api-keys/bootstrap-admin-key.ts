@@ -33,17 +33,21 @@ export class BootstrapAdminKey {
 
   async execute(secret: string): Promise<BootstrapResult> {
     const secretHash = this.secrets.hash(secret);
+    const existing = await this.keys.findActiveByHash(secretHash);
+    const keyId = existing?.keyId ?? (await this.create(secretHash));
+    // Only once the new key exists are the keys of earlier values revoked.
     const revokedKeyIds: string[] = [];
     for (const key of await this.keys.list(false)) {
-      if (key.createdBy === bootstrapCreator && key.secretHash !== secretHash) {
+      if (key.createdBy === bootstrapCreator && key.keyId !== keyId) {
         await this.keys.revoke(key.keyId, this.clock.now());
         revokedKeyIds.push(key.keyId);
         await this.record("revoke_bootstrap_api_key", key.keyId);
       }
     }
-    const existing = await this.keys.findActiveByHash(secretHash);
-    if (existing !== null) return { keyId: existing.keyId, created: false, revokedKeyIds };
+    return { keyId, created: existing === null, revokedKeyIds };
+  }
 
+  private async create(secretHash: string): Promise<string> {
     const record: ApiKeyRecord = {
       keyId: this.ids.next(),
       name: bootstrapKeyName,
@@ -68,7 +72,7 @@ export class BootstrapAdminKey {
       throw error;
     }
     await this.record("create_bootstrap_api_key", record.keyId);
-    return { keyId: record.keyId, created: true, revokedKeyIds };
+    return record.keyId;
   }
 
   private record(action: string, keyId: string): Promise<void> {

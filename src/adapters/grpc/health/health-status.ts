@@ -25,15 +25,19 @@ export class HealthStatus {
     for (const listener of [...this.listeners]) listener();
   }
 
-  /** The current status, then each change, until `signal` aborts. */
+  /**
+   * The current status, then each change, until `signal` aborts. A change that comes with
+   * the abort (NOT_SERVING at shutdown) is still reported.
+   */
   async *watch(service: string, signal: AbortSignal): AsyncGenerator<ServingStatus> {
     let last: ServingStatus | undefined;
-    while (!signal.aborted) {
+    for (;;) {
       const current = this.status(service) ?? ServingStatus.SERVICE_UNKNOWN;
       if (current !== last) {
         last = current;
         yield current;
       }
+      if (signal.aborted) return;
       await this.nextChange(signal);
     }
   }

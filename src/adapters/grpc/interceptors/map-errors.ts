@@ -6,13 +6,15 @@ import type {
   UnaryRequest,
 } from "@connectrpc/connect";
 import { isSpanContextValid, trace } from "@opentelemetry/api";
+import { DomainError } from "../../../domain/errors.js";
 import type { Logger } from "../../../ports/logger.js";
 import { kPrincipal } from "../context-keys.js";
 import { isServerFault, toConnectError } from "../errors.js";
 
 /**
  * Applies the single error mapping (errors.ts) to unary calls and to server streams, and
- * logs server faults with their cause; the client sees only the mapped error.
+ * logs server faults (event_type ERROR) with their cause; the client sees only the mapped
+ * error.
  */
 export function mapErrorsInterceptor(logger: Logger): Interceptor {
   return (next) => async (req) => {
@@ -39,7 +41,7 @@ function convert(thrown: unknown, req: UnaryRequest | StreamRequest, logger: Log
   const traceId =
     spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
   const error = toConnectError(thrown, traceId);
-  if (isServerFault(error.code)) {
+  if (isServerFault(error.code) && !isDeliberate(thrown)) {
     logger.error(
       {
         event_type: "ERROR",
@@ -55,4 +57,9 @@ function convert(thrown: unknown, req: UnaryRequest | StreamRequest, logger: Log
     );
   }
   return error;
+}
+
+/** Unavailable without an underlying cause is a decision (shutting down), not a failure. */
+function isDeliberate(thrown: unknown): boolean {
+  return DomainError.is(thrown) && thrown.kind === "unavailable" && thrown.cause === undefined;
 }
