@@ -47,13 +47,14 @@ export class GrpcJsClient {
   }
 
   /** Sends `body` as the serialised request (garbage, oversize or unknown methods). */
-  raw(path: string, body: Uint8Array, apiKey?: string): Promise<Uint8Array> {
+  raw(path: string, body: Uint8Array, apiKey?: string, deadlineMs = 20_000): Promise<Uint8Array> {
     return this.call(
       path,
       (value: Uint8Array) => Buffer.from(value),
       (bytes: Buffer) => new Uint8Array(bytes),
       body,
       apiKey,
+      deadlineMs,
     );
   }
 
@@ -81,6 +82,7 @@ export class GrpcJsClient {
     deserialize: (bytes: Buffer) => R,
     argument: T,
     apiKey: string | undefined,
+    deadlineMs = 20_000,
   ): Promise<R> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
@@ -89,7 +91,7 @@ export class GrpcJsClient {
         deserialize,
         argument,
         metadataWith(apiKey),
-        { deadline: Date.now() + 20_000 },
+        { deadline: Date.now() + deadlineMs },
         (error, value) => {
           if (error !== null) reject(error);
           else if (value === undefined) reject(new Error("no response message"));

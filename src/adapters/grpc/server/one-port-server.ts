@@ -61,7 +61,12 @@ export class OnePortServer {
     let h2: http2.Http2Server | http2.Http2SecureServer;
     if (options.tls === null) {
       h1 = http.createServer(
-        { headersTimeout: options.headersTimeoutMs, requestTimeout: options.requestTimeoutMs },
+        {
+          headersTimeout: options.headersTimeoutMs,
+          requestTimeout: options.requestTimeoutMs,
+          // How often those two are checked (Node's default is every 30 s).
+          connectionsCheckingInterval: Math.min(Math.max(options.headersTimeoutMs / 4, 100), 5_000),
+        },
         tracked,
       );
       h1.keepAliveTimeout = options.keepAliveTimeoutMs;
