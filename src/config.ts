@@ -14,6 +14,12 @@ export const configVariables = [
   "ROUTER_URL",
   "BROWSER_SOURCE_URL",
   "OUTBOUND_ALLOW_HOSTS",
+  "ROUTER_API_KEY",
+  "BROWSER_SOURCE_API_KEY",
+  "RUNNER_CONCURRENCY",
+  "RUNNER_LEASE_SECONDS",
+  "RUNNER_POLL_MS",
+  "WATCH_POLL_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -78,6 +84,20 @@ export interface OutboundConfig {
   browserSourceUrl: string;
   /** Extra host names or CIDRs outbound calls may reach (lower-case). */
   allowHosts: string[];
+  /** Sent as X-API-Key to the router / the browser source. */
+  routerApiKey: string | null;
+  browserSourceApiKey: string | null;
+}
+
+export interface RunnerConfig {
+  /** Executions one process runs at once. */
+  concurrency: number;
+  /** How long a claimed execution stays this process's without renewal (crash recovery delay). */
+  leaseSeconds: number;
+  /** How often the runner looks for work nobody woke it for (other processes' inserts). */
+  pollMs: number;
+  /** How often a watch re-reads the stored state when no event arrives. */
+  watchPollMs: number;
 }
 
 export interface TelemetryConfig {
@@ -98,6 +118,7 @@ export interface Config {
   auth: { adminApiKey: string | null };
   limits: EngineLimitsConfig;
   outbound: OutboundConfig;
+  runner: RunnerConfig;
   telemetry: TelemetryConfig;
 }
 
@@ -172,6 +193,14 @@ export function parseConfig(raw: RawEnv): Config {
       routerUrl: p.url("ROUTER_URL", "http://router-service:8000"),
       browserSourceUrl: p.url("BROWSER_SOURCE_URL", "http://browser-source:8052"),
       allowHosts: p.list("OUTBOUND_ALLOW_HOSTS").map((host) => host.toLowerCase()),
+      routerApiKey: p.text("ROUTER_API_KEY"),
+      browserSourceApiKey: p.text("BROWSER_SOURCE_API_KEY"),
+    },
+    runner: {
+      concurrency: p.int("RUNNER_CONCURRENCY", 64, 1, 10_000),
+      leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
+      pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
+      watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -46,7 +46,12 @@ export const applicationModule = new ContainerModule(({ bind }) => {
     [Tokens.ApiKeyRepository, Tokens.Clock, Tokens.Auditor],
   );
   bind(Tokens.UseCases).toResolvedValue(
-    (createApiKey, listApiKeys, revokeApiKey) => ({ createApiKey, listApiKeys, revokeApiKey }),
-    [Tokens.CreateApiKey, Tokens.ListApiKeys, Tokens.RevokeApiKey],
+    (createApiKey, listApiKeys, revokeApiKey, workflows) => ({
+      createApiKey,
+      listApiKeys,
+      revokeApiKey,
+      workflows,
+    }),
+    [Tokens.CreateApiKey, Tokens.ListApiKeys, Tokens.RevokeApiKey, Tokens.WorkflowUseCases],
   );
 });

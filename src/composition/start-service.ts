@@ -15,6 +15,7 @@ import { grpcModule } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
 import { Tokens } from "./tokens.js";
+import { workflowModule } from "./workflow.module.js";
 
 export interface StartServiceOptions {
   /** Started by main before the service; without it there is no /metrics. */
@@ -68,6 +69,7 @@ export async function startService(
       coreModule(config, pino, shutdown.signal),
       persistenceModule(persistence),
       applicationModule,
+      workflowModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
       grpcModule,
     );
@@ -108,6 +110,9 @@ export async function startService(
         throw error;
       });
     }
+    const runner = container.get(Tokens.ExecutionRunner);
+    const gateway = container.get(Tokens.ActionGateway);
+    runner.start();
     const scheme = tls === null ? "http" : "https";
     const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
     const url = `${scheme}://${host}:${server.port}`;
@@ -131,6 +136,9 @@ export async function startService(
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
       const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      // Runs in progress are aborted and their leases released: they resume at the next start.
+      await runner.stop();
+      await gateway.close();
       await metricsServer?.close();
       await persistence.close();
       logger.info(

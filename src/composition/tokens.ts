@@ -12,15 +12,24 @@ import type { CreateApiKey } from "../application/api-keys/create-api-key.js";
 import type { ListApiKeys } from "../application/api-keys/list-api-keys.js";
 import type { RevokeApiKey } from "../application/api-keys/revoke-api-key.js";
 import type { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
+import type { ExecutionAccess } from "../application/executions/execution-access.js";
+import type { ExecutionRunner } from "../application/executions/execution-runner.js";
 import type { Auditor } from "../application/shared/audit.js";
+import type { WorkflowUseCases } from "../application/workflow-use-cases.js";
+import type { WorkflowAccess } from "../application/workflows/workflow-access.js";
+import type { WorkflowValidator } from "../application/workflows/workflow-validator.js";
 import type { Config } from "../config.js";
+import type { ActionGateway } from "../domain/engine/action-gateway.js";
+import type { ExpressionCompiler } from "../domain/expressions/expression-compiler.js";
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
 import type { Clock } from "../ports/clock.js";
+import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
+import type { WorkflowEngine } from "../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../ports/workflow-repository.js";
 
 function token<T>(name: string): ServiceIdentifier<T> {
@@ -56,6 +65,16 @@ export const Tokens = {
   CreateApiKey: token<CreateApiKey>("CreateApiKey"),
   ListApiKeys: token<ListApiKeys>("ListApiKeys"),
   RevokeApiKey: token<RevokeApiKey>("RevokeApiKey"),
+  ExpressionCompiler: token<ExpressionCompiler>("ExpressionCompiler"),
+  /** Outbound HTTP for action nodes (SSRF-guarded). */
+  ActionGateway: token<ActionGateway & { close(): Promise<void> }>("ActionGateway"),
+  WorkflowEngine: token<WorkflowEngine>("WorkflowEngine"),
+  WorkflowValidator: token<WorkflowValidator>("WorkflowValidator"),
+  ExecutionEventBus: token<ExecutionEventBus>("ExecutionEventBus"),
+  ExecutionRunner: token<ExecutionRunner>("ExecutionRunner"),
+  WorkflowAccess: token<WorkflowAccess>("WorkflowAccess"),
+  ExecutionAccess: token<ExecutionAccess>("ExecutionAccess"),
+  WorkflowUseCases: token<WorkflowUseCases>("WorkflowUseCases"),
   /** What the RPC handlers receive. */
   UseCases: token<UseCases>("UseCases"),
 

@@ -1,11 +1,18 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ApiKeyService } from "../../gen/waddlebot/workflow/v1/api_key_service_pb.js";
+import { ExecutionService } from "../../gen/waddlebot/workflow/v1/execution_service_pb.js";
+import { PermissionService } from "../../gen/waddlebot/workflow/v1/permission_service_pb.js";
+import { WorkflowService } from "../../gen/waddlebot/workflow/v1/workflow_service_pb.js";
+import { principalOf } from "./context-keys.js";
 import { createApiKey } from "./handlers/create-api-key.js";
+import { executionServiceHandlers } from "./handlers/execution-service.js";
 import { healthCheck } from "./handlers/health-check.js";
 import { healthWatch } from "./handlers/health-watch.js";
 import { listApiKeys } from "./handlers/list-api-keys.js";
+import { permissionServiceHandlers } from "./handlers/permission-service.js";
 import { revokeApiKey } from "./handlers/revoke-api-key.js";
+import { workflowServiceHandlers } from "./handlers/workflow-service.js";
 import type { HealthStatus } from "./health/health-status.js";
 import type { UseCases } from "./use-cases.js";
 
@@ -27,4 +34,7 @@ export function registerRoutes(
     ...listApiKeys(useCases),
     ...revokeApiKey(useCases),
   });
+  router.service(WorkflowService, workflowServiceHandlers(useCases.workflows, principalOf));
+  router.service(PermissionService, permissionServiceHandlers(useCases.workflows, principalOf));
+  router.service(ExecutionService, executionServiceHandlers(useCases.workflows, principalOf));
 }

@@ -1,6 +1,7 @@
 import type { CreateApiKey } from "../../application/api-keys/create-api-key.js";
 import type { ListApiKeys } from "../../application/api-keys/list-api-keys.js";
 import type { RevokeApiKey } from "../../application/api-keys/revoke-api-key.js";
+import type { WorkflowUseCases } from "../../application/workflow-use-cases.js";
 
 /**
  * The use cases the RPC handlers call, resolved once by the composition root. Handlers see
@@ -10,4 +11,5 @@ export interface UseCases {
   createApiKey: CreateApiKey;
   listApiKeys: ListApiKeys;
   revokeApiKey: RevokeApiKey;
+  workflows: WorkflowUseCases;
 }
