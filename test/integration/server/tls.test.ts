@@ -22,6 +22,10 @@ describe("TLS (TLS_CERT_FILE / TLS_KEY_FILE): HTTP/1.1 and HTTP/2 through ALPN",
   let folder: string;
   let ca: Buffer;
   let svc: TestService;
+  // An error no listener handles would crash the service process; here it would only be
+  // reported by the test runner, so the tests look for it themselves.
+  const uncaught: unknown[] = [];
+  process.on("uncaughtExceptionMonitor", (error) => uncaught.push(error));
 
   before(async () => {
     folder = await mkdtemp(join(tmpdir(), "wf-tls-"));
@@ -45,7 +49,9 @@ describe("TLS (TLS_CERT_FILE / TLS_KEY_FILE): HTTP/1.1 and HTTP/2 through ALPN",
       cert,
     ]);
     ca = await readFile(cert);
-    svc = await startTestService({ env: { TLS_CERT_FILE: cert, TLS_KEY_FILE: key } });
+    svc = await startTestService({
+      env: { TLS_CERT_FILE: cert, TLS_KEY_FILE: key, HTTP2_IDLE_TIMEOUT_MS: "200" },
+    });
   });
   after(async () => {
     await svc.close();
@@ -99,5 +105,35 @@ describe("TLS (TLS_CERT_FILE / TLS_KEY_FILE): HTTP/1.1 and HTTP/2 through ALPN",
     svc.onStop(() => client.close());
     const { apiKeys } = await client.unary(ApiKeyService.method.listApiKeys, {}, svc.adminKey);
     assert.equal(apiKeys.length, 1);
+  });
+
+  it("keeps serving when idle HTTP/1.1 and HTTP/2 connections time out", async () => {
+    const agent = new https.Agent({ keepAlive: true, ca });
+    const get = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = https.request(
+          `${svc.url}/grpc.health.v1.Health/Check`,
+          { method: "POST", agent, headers: { "content-type": "application/json" } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.end("{}");
+      });
+    assert.equal(await get(), 200);
+    const sessionManager = new Http2SessionManager(svc.url, {}, { ca });
+    svc.onStop(() => sessionManager.abort());
+    const health = createClient(
+      Health,
+      createConnectTransport({ baseUrl: svc.url, httpVersion: "2", sessionManager }),
+    );
+    await health.check({});
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(await get(), 200);
+    assert.equal((await health.check({})).status, ServingStatus.SERVING);
+    assert.deepEqual(uncaught, []);
+    agent.destroy();
   });
 });

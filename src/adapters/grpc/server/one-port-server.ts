@@ -43,6 +43,7 @@ export class OnePortServer {
   private constructor(
     private readonly listener: net.Server,
     private readonly h1: http.Server | null,
+    private readonly http2IdleTimeoutMs: number,
   ) {}
 
   static async listen(
@@ -64,8 +65,7 @@ export class OnePortServer {
         {
           headersTimeout: options.headersTimeoutMs,
           requestTimeout: options.requestTimeoutMs,
-          // How often those two are checked (Node's default is every 30 s).
-          connectionsCheckingInterval: Math.min(Math.max(options.headersTimeoutMs / 4, 100), 5_000),
+          connectionsCheckingInterval: checkingInterval(options.headersTimeoutMs),
         },
         tracked,
       );
@@ -77,6 +77,8 @@ export class OnePortServer {
       const h2c = http2.createServer(h2Options, tracked);
       h2 = h2c;
       listener = net.createServer((socket) => {
+        // Until a server owns the socket, its errors (a client reset) are ours to swallow.
+        socket.on("error", () => socket.destroy());
         socket.setTimeout(options.headersTimeoutMs, () => socket.destroy());
         detectHttpFlavour(socket, (flavour, head) => {
           socket.setTimeout(0);
@@ -97,13 +99,18 @@ export class OnePortServer {
         { ...h2Options, cert: options.tls.cert, key: options.tls.key, allowHTTP1: true },
         tracked,
       );
+      // With allowHTTP1 the secure server runs node:http's connection handling for HTTP/1.1
+      // and honours these (they are not in its type).
+      Object.assign(secure, {
+        headersTimeout: options.headersTimeoutMs,
+        requestTimeout: options.requestTimeoutMs,
+        keepAliveTimeout: options.keepAliveTimeoutMs,
+        connectionsCheckingInterval: checkingInterval(options.headersTimeoutMs),
+      });
       h2 = secure;
       listener = secure;
     }
-    // An idle session gets GOAWAY; streams still open on it may finish.
-    h2.setTimeout(options.http2IdleTimeoutMs);
-    h2.on("timeout", (session: http2.ServerHttp2Session) => session.close());
-    const server = new OnePortServer(listener, h1);
+    const server = new OnePortServer(listener, h1, options.http2IdleTimeoutMs);
     self = server;
     h2.on("session", (session: http2.ServerHttp2Session) => server.trackSession(session));
     listener.on("connection", (socket: Socket) => server.trackSocket(socket));
@@ -196,6 +203,9 @@ export class OnePortServer {
 
   private trackSession(session: http2.ServerHttp2Session): void {
     this.sessions.add(session);
+    // An idle session gets GOAWAY; streams still open on it may finish. (Set per session:
+    // the server-wide timeout would also apply to HTTP/1.1 sockets under TLS.)
+    session.setTimeout(this.http2IdleTimeoutMs, () => session.close());
     if (this.draining) session.close();
     session.once("close", () => {
       this.sessions.delete(session);
@@ -225,6 +235,11 @@ export class OnePortServer {
     this.h1?.close();
     for (const socket of this.sockets) socket.destroy();
   }
+}
+
+/** How often node:http checks headersTimeout/requestTimeout (its default is every 30 s). */
+function checkingInterval(headersTimeoutMs: number): number {
+  return Math.min(Math.max(headersTimeoutMs / 4, 100), 5_000);
 }
 
 /**
