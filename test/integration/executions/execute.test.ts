@@ -1,0 +1,306 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { Code } from "@connectrpc/connect";
+import { Permission } from "../../../src/gen/waddlebot/workflow/v1/permission_service_pb.js";
+import { delayedWorkflow, echoWorkflow, quickWorkflow } from "../../support/workflow-fixtures.js";
+import {
+  allClientKinds,
+  communityA,
+  communityB,
+  type ExecEnv,
+  ExecutionStatus,
+  expectRpcError,
+  isTerminal,
+  json,
+  ownerUserId,
+  rest,
+  show,
+  startExecEnv,
+  TargetType,
+  waitForExecution,
+} from "./exec-support.js";
+
+describe("ExecuteWorkflow", () => {
+  let env: ExecEnv;
+  let slowId: string;
+  let quickId: string;
+
+  before(async () => {
+    env = await startExecEnv();
+    slowId = await env.publish(
+      delayedWorkflow({ communityId: communityA, delayMs: 120_000, hookBaseUrl: env.hooks.url }),
+    );
+    quickId = await env.publish(quickWorkflow({ communityId: communityA }));
+  });
+  after(() => env.close());
+
+  for (const kind of allClientKinds) {
+    it(
+      `${kind}: answers at once with a pending execution while the run is still going`,
+      {
+        timeout: 60_000,
+      },
+      async () => {
+        const api = env.api(kind);
+        const before = Date.now();
+        const started = await api.execute({
+          workflowId: slowId,
+          communityId: BigInt(communityA),
+          variables: { who: kind },
+        });
+        assert.ok(
+          started.status === ExecutionStatus.PENDING || started.status === ExecutionStatus.RUNNING,
+          `status ${ExecutionStatus[started.status]}`,
+        );
+        assert.match(started.executionId, /^[0-9a-f-]{36}$/);
+        assert.equal(started.workflowId, slowId);
+        assert.equal(started.workflowVersion, 1);
+        assert.equal(started.communityId, BigInt(communityA));
+        assert.equal(started.triggeredBy, ownerUserId);
+        assert.equal(started.trigger?.triggerSource, "api");
+        assert.ok(started.createdAt);
+        assert.ok(timestampDate(started.createdAt).getTime() >= before - 1000);
+        assert.equal(started.completedAt, undefined);
+        assert.deepEqual(started.nodeRuns, []);
+
+        // The run goes on after the answer: it reaches the delay (the first webhook has been
+        // called) and is still not finished, 120 s before the delay could end.
+        await env.hooks.waitFor((r) => r.path === `/before/${started.executionId}`);
+        const running = await api.get({ executionId: started.executionId });
+        assert.equal(running.status, ExecutionStatus.RUNNING);
+        assert.ok(!isTerminal(running.status));
+        assert.equal(env.hooks.to(`/after/${started.executionId}`).length, 0);
+
+        const cancelled = await api.cancel({ executionId: started.executionId });
+        assert.equal(cancelled.status, ExecutionStatus.CANCELLED);
+      },
+    );
+  }
+
+  it("REST answers 202 at once with the pending execution", { timeout: 60_000 }, async () => {
+    const reply = await rest(
+      env.svc.url,
+      env.ownerKey,
+      "POST",
+      `/api/v1/workflows/${slowId}/execute`,
+      {
+        community_id: communityA,
+      },
+    );
+    assert.equal(reply.status, 202, show(reply.body));
+    const executionId = reply.body.data.execution_id as string;
+    assert.ok(["pending", "running"].includes(reply.body.data.status));
+    await env.hooks.waitFor((r) => r.path === `/before/${executionId}`);
+    const api = env.api("connect-h1");
+    assert.equal((await api.get({ executionId })).status, ExecutionStatus.RUNNING);
+    await api.cancel({ executionId });
+  });
+
+  it(
+    "caller variables cannot overwrite the trusted facts (user, workflow, community)",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const echoId = await env.publish(echoWorkflow({ communityId: communityA, entityId: 9 }));
+      for (const kind of allClientKinds) {
+        const api = env.api(kind);
+        const variables = {
+          user_id: "mallory",
+          workflow_id: "another-workflow",
+          community_id: communityB,
+          user: "mallory",
+          workflow: "another-workflow",
+          community: communityB,
+          execution: { user_id: "mallory", community_id: communityB, workflow_id: "x" },
+          preset: "from the caller",
+        };
+        const started = await api.execute({
+          workflowId: echoId,
+          communityId: BigInt(communityA),
+          variables,
+          trigger: { platform: "discord", sessionId: "s-1", data: { user_id: "mallory" } },
+        });
+        const done = await waitForExecution(api, started.executionId);
+        assert.equal(done.status, ExecutionStatus.COMPLETED, done.errorMessage);
+        assert.equal(done.triggeredBy, ownerUserId);
+        assert.equal(done.workflowId, echoId);
+        assert.equal(done.communityId, BigInt(communityA));
+        assert.equal(done.entityId, 9n);
+        assert.deepEqual(done.inputVariables, variables, "the variables are kept as supplied");
+        const output = json(done.finalOutput) as Record<string, Record<string, unknown>>;
+        assert.deepEqual(
+          {
+            execution_id: output.execution?.execution_id,
+            workflow_id: output.execution?.workflow_id,
+            workflow_version: output.execution?.workflow_version,
+            user_id: output.execution?.user_id,
+            community_id: output.execution?.community_id,
+            entity_id: output.execution?.entity_id,
+            session_id: output.execution?.session_id,
+            platform: output.execution?.platform,
+            mode: output.execution?.mode,
+          },
+          {
+            execution_id: started.executionId,
+            workflow_id: echoId,
+            workflow_version: 1,
+            user_id: ownerUserId,
+            community_id: communityA,
+            entity_id: 9,
+            session_id: "s-1",
+            platform: "discord",
+            mode: "live",
+          },
+          `${kind}: ${show(output.execution)}`,
+        );
+        assert.deepEqual(output.vars, variables, "caller variables live under vars only");
+        assert.deepEqual(output.trigger, { user_id: "mallory" });
+      }
+    },
+  );
+
+  it("executing a draft is FAILED_PRECONDITION (REST 409)", async () => {
+    const draftId = await env.draft(quickWorkflow({ communityId: communityA, name: "Draft" }));
+    for (const kind of allClientKinds) {
+      await expectRpcError(
+        env.api(kind).execute({ workflowId: draftId, communityId: BigInt(communityA) }),
+        Code.FailedPrecondition,
+        "FAILED_PRECONDITION",
+        kind,
+      );
+    }
+    const reply = await rest(
+      env.svc.url,
+      env.ownerKey,
+      "POST",
+      `/api/v1/workflows/${draftId}/execute`,
+      {
+        community_id: communityA,
+      },
+    );
+    assert.equal(reply.status, 409, show(reply.body));
+    assert.equal(reply.body.error_code, "FAILED_PRECONDITION");
+    const listed = await env.api("connect-h1").list({ workflowId: draftId, page: 1 });
+    assert.equal(listed.executions.length, 0, "nothing was stored");
+  });
+
+  it("executing an archived workflow is FAILED_PRECONDITION", async () => {
+    const id = await env.publish(quickWorkflow({ communityId: communityA, name: "To archive" }));
+    await env.workflows().deleteWorkflow({ workflowId: id });
+    for (const kind of allClientKinds) {
+      await expectRpcError(
+        env.api(kind).execute({ workflowId: id, communityId: BigInt(communityA) }),
+        Code.FailedPrecondition,
+        "FAILED_PRECONDITION",
+        kind,
+      );
+    }
+  });
+
+  it("the wrong community_id is NOT_FOUND, as is an unknown workflow; none is BAD_REQUEST", async () => {
+    for (const kind of allClientKinds) {
+      const api = env.api(kind);
+      await expectRpcError(
+        api.execute({ workflowId: quickId, communityId: BigInt(communityB) }),
+        Code.NotFound,
+        "WORKFLOW_NOT_FOUND",
+        `${kind} wrong community`,
+      );
+      await expectRpcError(
+        api.execute({
+          workflowId: "0190aaaa-0000-7000-8000-000000000000",
+          communityId: BigInt(communityA),
+        }),
+        Code.NotFound,
+        "WORKFLOW_NOT_FOUND",
+        `${kind} unknown workflow`,
+      );
+      await expectRpcError(
+        api.execute({ workflowId: quickId }),
+        Code.InvalidArgument,
+        "BAD_REQUEST",
+        `${kind} no community`,
+      );
+    }
+    const listed = await env.api("grpc-js").list({ workflowId: quickId, page: 1 });
+    assert.equal(listed.executions.length, 0, "nothing was stored");
+  });
+
+  it(
+    "the same idempotency key from the same caller returns the first execution, on every protocol",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const id = await env.publish(quickWorkflow({ communityId: communityA, name: "Idempotent" }));
+      const key = `key-${Date.now()}`;
+      const first = await env.api("grpc-js").execute({
+        workflowId: id,
+        communityId: BigInt(communityA),
+        idempotencyKey: key,
+      });
+      for (const kind of allClientKinds) {
+        const again = await env.api(kind).execute({
+          workflowId: id,
+          communityId: BigInt(communityA),
+          idempotencyKey: key,
+          variables: { changed: true },
+        });
+        assert.equal(again.executionId, first.executionId, kind);
+      }
+      const viaRest = await rest(
+        env.svc.url,
+        env.ownerKey,
+        "POST",
+        `/api/v1/workflows/${id}/execute`,
+        {
+          community_id: communityA,
+          idempotency_key: key,
+        },
+      );
+      assert.ok([200, 202].includes(viaRest.status), show(viaRest.body));
+      assert.equal(viaRest.body.data.execution_id, first.executionId);
+
+      // Another caller with the same key gets an execution of its own.
+      const otherKey = await env.keyFor({ userId: "second-caller", communityIds: [communityA] });
+      await env.grant(id, { type: TargetType.USER, id: "second-caller" }, [
+        Permission.CAN_VIEW,
+        Permission.CAN_EXECUTE,
+      ]);
+      const other = await env.api("connect-h2", otherKey).execute({
+        workflowId: id,
+        communityId: BigInt(communityA),
+        idempotencyKey: key,
+      });
+      assert.notEqual(other.executionId, first.executionId);
+      assert.equal(other.triggeredBy, "second-caller");
+      const otherAgain = await env.api("grpc-web", otherKey).execute({
+        workflowId: id,
+        communityId: BigInt(communityA),
+        idempotencyKey: key,
+      });
+      assert.equal(otherAgain.executionId, other.executionId);
+
+      // A different key from the first caller starts a new run.
+      const fresh = await env.api("grpc-js").execute({
+        workflowId: id,
+        communityId: BigInt(communityA),
+        idempotencyKey: `${key}-2`,
+      });
+      assert.notEqual(fresh.executionId, first.executionId);
+
+      const api = env.api("connect-h1");
+      for (const executionId of [first.executionId, other.executionId, fresh.executionId]) {
+        await waitForExecution(api, executionId);
+      }
+      const listed = await api.list({ workflowId: id, page: 1 });
+      assert.deepEqual(
+        listed.executions.map((e) => e.executionId).sort(),
+        [first.executionId, other.executionId, fresh.executionId].sort(),
+        "exactly three executions were stored",
+      );
+    },
+  );
+});
