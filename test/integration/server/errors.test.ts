@@ -90,6 +90,21 @@ describe("errors the transport produces itself", () => {
       assert.ok(Buffer.from(details, "base64").toString("latin1").includes("BAD_REQUEST"));
     });
 
+    it("ends a Connect stream with a malformed request in an end-stream error with BAD_REQUEST", async () => {
+      const res = await fetch(`${svc.url}/grpc.health.v1.Health/Watch`, {
+        method: "POST",
+        headers: { "content-type": "application/connect+json" },
+        body: frame(0, new TextEncoder().encode("{not json")),
+      });
+      const frames = framesOf(new Uint8Array(await res.arrayBuffer()));
+      const end = frames.find((f) => (f.flags & 0b10) === 0b10);
+      assert.ok(end, "an end-stream frame");
+      const { error } = JSON.parse(new TextDecoder().decode(end.data));
+      assert.equal(error.code, "invalid_argument");
+      assert.equal(error.details[0].type, "waddlebot.workflow.v1.ErrorInfo");
+      assert.equal(error.details[0].debug.reason, "BAD_REQUEST");
+    });
+
     it("answers an unsupported content type with 415 and a JSON error", async () => {
       const reply = await post(`${svc.url}${checkPath}`, "hello", { "content-type": "text/plain" });
       assertJsonError(reply, 415, "invalid_argument", "BAD_REQUEST");
@@ -246,23 +261,28 @@ function frame(flags: number, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The trailer frame (flag 0x80) of a gRPC-Web response body, as headers. */
-function grpcWebTrailer(body: Uint8Array): Map<string, string> {
+/** The enveloped messages of a Connect-streaming or gRPC-Web body. */
+function framesOf(body: Uint8Array): { flags: number; data: Uint8Array }[] {
+  const frames: { flags: number; data: Uint8Array }[] = [];
   let offset = 0;
   while (offset + 5 <= body.byteLength) {
     const flags = body[offset] ?? 0;
     const length = new DataView(body.buffer, body.byteOffset + offset + 1, 4).getUint32(0);
-    const data = body.subarray(offset + 5, offset + 5 + length);
+    frames.push({ flags, data: body.subarray(offset + 5, offset + 5 + length) });
     offset += 5 + length;
-    if ((flags & 0x80) === 0x80) {
-      const headers = new Map<string, string>();
-      for (const line of new TextDecoder().decode(data).split("\r\n")) {
-        const colon = line.indexOf(":");
-        if (colon > 0)
-          headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-      }
-      return headers;
-    }
   }
-  throw new Error("no trailer frame in the gRPC-Web response");
+  return frames;
+}
+
+/** The trailer frame (flag 0x80) of a gRPC-Web response body, as headers. */
+function grpcWebTrailer(body: Uint8Array): Map<string, string> {
+  const trailer = framesOf(body).find((f) => (f.flags & 0x80) === 0x80);
+  if (trailer === undefined) throw new Error("no trailer frame in the gRPC-Web response");
+  const headers = new Map<string, string>();
+  for (const line of new TextDecoder().decode(trailer.data).split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0)
+      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return headers;
 }
