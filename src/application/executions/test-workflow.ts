@@ -91,7 +91,8 @@ export class TestWorkflow {
       workflowId: workflow.workflowId,
       workflowVersion: workflow.version,
       outcome,
-      trace,
+      // Loop nodes are reported after their bodies; the trace reads in execution order.
+      trace: trace.sort((a, b) => a.sequence - b.sequence),
       durationMs,
     };
   }

@@ -7,7 +7,9 @@ import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { ExecutionAccess } from "./execution-access.js";
 
-export type WatchItem = { kind: "snapshot"; execution: ExecutionWithNodeRuns } | ExecutionEvent;
+export type WatchItem =
+  | { kind: "snapshot"; time: Date; execution: ExecutionWithNodeRuns }
+  | ExecutionEvent;
 
 /**
  * Streams the current state of an execution, then each node run and status change until it is
@@ -40,7 +42,7 @@ export class WatchExecution {
     try {
       const snapshot = await this.load(executionId);
       if (snapshot === null) return;
-      yield { kind: "snapshot", execution: snapshot };
+      yield { kind: "snapshot", time: this.clock.now(), execution: snapshot };
       let lastSequence = maxSequence(snapshot);
       let status: ExecutionStatus = snapshot.status;
       while (!isTerminalStatus(status) && !signal.aborted) {

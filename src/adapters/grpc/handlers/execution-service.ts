@@ -11,7 +11,7 @@ import {
   executionToProto,
   nodeRunToProto,
 } from "../mappers/execution-to-proto.js";
-import { fromValue, toSafeNumber, toValue } from "../mappers/proto-scalars.js";
+import { fromValue, toSafeNumber, toTimestamp, toValue } from "../mappers/proto-scalars.js";
 import { triggerFromProto } from "../mappers/trigger-from-proto.js";
 import type { PrincipalOf } from "./principal-of.js";
 
