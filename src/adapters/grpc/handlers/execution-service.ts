@@ -119,6 +119,7 @@ export function executionServiceHandlers(
           yield {
             event: {
               sequence,
+              time: toTimestamp(item.time),
               event: {
                 case: "snapshot",
                 value: executionToProto(item.execution, item.execution.nodeRuns),
