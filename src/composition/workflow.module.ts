@@ -135,7 +135,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         listExecutions: new ListExecutions(executions, access),
         testWorkflow: new TestWorkflow(
           access,
-          getWorkflow,
+          workflows,
           engine,
           ids,
           clock,

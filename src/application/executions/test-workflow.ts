@@ -6,9 +6,10 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
+import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
-import type { GetWorkflow } from "../workflows/get-workflow.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
+import { workflowAtVersion } from "../workflows/workflow-at-version.js";
 import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
 
 export interface TestWorkflowInput extends ExecuteWorkflowInput {
@@ -33,7 +34,7 @@ export interface TestResult {
 export class TestWorkflow {
   constructor(
     private readonly access: WorkflowAccess,
-    private readonly getWorkflow: GetWorkflow,
+    private readonly workflows: WorkflowRepository,
     private readonly engine: WorkflowEngine,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
@@ -47,8 +48,13 @@ export class TestWorkflow {
     signal: AbortSignal,
   ): Promise<TestResult> {
     checkExecuteInput(input);
-    await this.access.require(principal, input.workflowId, "can_execute", "test_workflow");
-    const workflow = await this.getWorkflow.execute(principal, input.workflowId, input.version);
+    const current = await this.access.require(
+      principal,
+      input.workflowId,
+      "can_execute",
+      "test_workflow",
+    );
+    const workflow = await workflowAtVersion(this.workflows, current, input.version);
     if (input.communityId !== workflow.communityId) {
       await this.auditor.denied(principal, "test_workflow", {
         communityId: workflow.communityId,
