@@ -7,6 +7,7 @@ import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
+import { hasNul } from "../workflows/workflow-input.js";
 
 export interface ExecuteWorkflowInput {
   workflowId: string;
@@ -133,6 +134,10 @@ export function checkExecuteInput(input: ExecuteWorkflowInput): void {
   }
   if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
     violations.push({ field: "community_id", description: "community_id is required" });
+  }
+  const json = JSON.stringify([input.variables, input.trigger, input.idempotencyKey]);
+  if (hasNul(json)) {
+    violations.push({ field: "variables", description: "input contains a NUL character" });
   }
   const size =
     JSON.stringify(input.variables).length + JSON.stringify(input.trigger.data ?? {}).length;

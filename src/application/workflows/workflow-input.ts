@@ -23,6 +23,9 @@ export interface WorkflowTextInput {
 
 export function checkText(input: WorkflowTextInput, violations: FieldViolation[]): void {
   const l = workflowInputLimits;
+  if (hasNul(JSON.stringify([input.name, input.description, input.tags]))) {
+    violations.push({ field: "metadata", description: "text contains a NUL character" });
+  }
   if (input.name.trim() === "") {
     violations.push({ field: "metadata.name", description: "name is required" });
   } else if (input.name.length > l.nameLength) {
@@ -82,7 +85,11 @@ export function checkDefinition(
     }
   });
   checkLimits(definition.limits, violations);
-  if (JSON.stringify(definition).length > l.definitionBytes) {
+  const json = JSON.stringify(definition);
+  if (hasNul(json)) {
+    violations.push({ field: "nodes", description: "the definition contains a NUL character" });
+  }
+  if (json.length > l.definitionBytes) {
     violations.push({
       field: "nodes",
       description: `definition is larger than ${l.definitionBytes} bytes`,
@@ -119,6 +126,11 @@ function checkLimits(limits: WorkflowLimits, violations: FieldViolation[]): void
       });
     }
   }
+}
+
+/** NUL cannot be stored (PostgreSQL text and jsonb refuse it): inputs carrying one are refused. */
+export function hasNul(json: string): boolean {
+  return json.includes("\\u0000");
 }
 
 export function throwIfViolations(violations: FieldViolation[], message: string): void {

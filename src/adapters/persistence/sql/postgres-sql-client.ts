@@ -102,7 +102,18 @@ function execute(client: PgClient, sql: string, params: readonly SqlParam[]) {
     prepared = { text: numberPlaceholders(sql), name: `wf_${names.size + 1}` };
     names.set(sql, prepared);
   }
-  return client.query({ text: prepared.text, values: [...params], name: prepared.name });
+  return client.query({ text: prepared.text, values: params.map(withoutNul), name: prepared.name });
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL (a webhook may well answer with one): it is stored
+ * as U+FFFD, raw or as a JSON escape. Inputs with NUL are refused earlier, as BAD_REQUEST.
+ */
+function withoutNul(value: SqlParam): SqlParam {
+  if (typeof value !== "string" || (!value.includes("\0") && !value.includes("\\u0000"))) {
+    return value;
+  }
+  return value.replace(/\0/g, "\uFFFD").replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd");
 }
 
 /** `?` → `$1, $2, …` (the SQL here never has `?` inside literals). */
