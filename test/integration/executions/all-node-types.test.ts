@@ -11,6 +11,7 @@ import {
   allNodeTypesWorkflow,
 } from "../../support/workflow-fixtures.js";
 import {
+  allClientKinds,
   type ClientKind,
   communityA,
   type ExecEnv,
@@ -23,6 +24,7 @@ import {
   show,
   sleep,
   startExecEnv,
+  waitForExecution,
 } from "./exec-support.js";
 import type { ReceivedRequest } from "./fake-services.js";
 
@@ -178,12 +180,89 @@ describe("a published workflow with all 21 node types runs live", () => {
     );
   }
 
+  const concurrentRuns = 20;
+
+  it(
+    `${concurrentRuns} runs started at once over every client all end with their own output`,
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const kinds = allClientKinds;
+      const triggers = Object.values(allNodeTriggers);
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on("warning", onWarning);
+      after(() => process.off("warning", onWarning));
+      const started = await Promise.all(
+        Array.from({ length: concurrentRuns }, async (_, i) => {
+          const kind = kinds[i % kinds.length] as ClientKind;
+          const tag = `batch-${i}`;
+          const api = env.api(kind);
+          const execution = await api.execute({
+            workflowId,
+            communityId: BigInt(communityA),
+            trigger: {
+              triggerNodeId: triggers[i % triggers.length],
+              platform: "twitch",
+              sessionId: `session-${tag}`,
+              data: { user: `user-${i}`, tag },
+            },
+          });
+          return { api, tag, user: `user-${i}`, executionId: execution.executionId };
+        }),
+      );
+      const ended = await Promise.all(
+        started.map(async (run) => ({
+          run,
+          execution: await waitForExecution(run.api, run.executionId),
+        })),
+      );
+      for (const { run, execution } of ended) {
+        assert.equal(
+          execution.status,
+          ExecutionStatus.COMPLETED,
+          `${run.tag}: ${execution.errorMessage}`,
+        );
+        assert.deepEqual(
+          json(execution.finalOutput),
+          allNodeTypesFinalOutput({
+            user: run.user,
+            tag: run.tag,
+            principalUserId: ownerUserId,
+            platform: "twitch",
+            messageId: `msg:hi ${run.user}, your score is ${routerScore}`,
+            hookBody: { received: true, path: `/notify/${run.tag}` },
+          }),
+        );
+        assert.equal(
+          env.hooks.requests.filter((r) => r.path === `/notify/${run.tag}`).length,
+          1,
+          run.tag,
+        );
+        const sequences = execution.nodeRuns.map((r) => r.sequence);
+        assert.deepEqual(
+          sequences,
+          sequences.map((_, i) => i + 1),
+          `${run.tag}: records 1..n`,
+        );
+      }
+      // Many calls in flight at once are normal for the service, not a listener leak.
+      assert.deepEqual(
+        warnings.map((w) => `${w.name}: ${w.message}`),
+        [],
+        "no process warnings while 20 runs were started and polled",
+      );
+    },
+  );
+
   it("the servers received nothing beyond the runs' requests", () => {
-    assert.equal(env.router.to("/api/v1/execute-module").length, runs.length);
-    assert.equal(env.router.to("/api/v1/send-message").length, runs.length);
-    assert.equal(env.router.requests.length, 2 * runs.length);
-    assert.equal(env.browser.requests.length, runs.length);
-    assert.equal(env.hooks.requests.length, runs.length);
+    const total = runs.length + concurrentRuns;
+    assert.equal(env.router.to("/api/v1/execute-module").length, total);
+    assert.equal(env.router.to("/api/v1/send-message").length, total);
+    assert.equal(env.router.requests.length, 2 * total);
+    assert.equal(env.browser.requests.length, total);
+    assert.equal(env.hooks.requests.length, total);
   });
 });
 

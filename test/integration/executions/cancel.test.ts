@@ -3,7 +3,13 @@ import { after, before, describe, it } from "node:test";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { NodeStatus } from "../../../src/gen/waddlebot/workflow/v1/execution_pb.js";
-import { delayedWorkflow, quickWorkflow } from "../../support/workflow-fixtures.js";
+import {
+  delayedWorkflow,
+  edge,
+  node,
+  quickWorkflow,
+  type WorkflowSpec,
+} from "../../support/workflow-fixtures.js";
 import { within } from "../server/service-process.js";
 import {
   allClientKinds,
@@ -20,6 +26,34 @@ import {
 } from "./exec-support.js";
 
 const delayMs = 120_000;
+
+/** trigger → call (a webhook the test never answers) → after (webhook) → end. */
+function hangingCallWorkflow(hookBaseUrl: string): WorkflowSpec {
+  return {
+    name: "Hanging call",
+    communityId: communityA,
+    nodes: [
+      node("start", "trigger_command", { command_pattern: "!hang", platforms: ["twitch"] }),
+      node("call", "action_webhook", {
+        url: `${hookBaseUrl}/hold/{{ trigger.tag }}`,
+        method: "POST",
+        body_template: "{}",
+        timeout_seconds: 120,
+      }),
+      node("after", "action_webhook", {
+        url: `${hookBaseUrl}/after/{{ execution.execution_id }}`,
+        method: "POST",
+        body_template: "{}",
+      }),
+      node("end", "flow_end"),
+    ],
+    edges: [
+      edge("start", "output", "call"),
+      edge("call", "success", "after"),
+      edge("after", "success", "end"),
+    ],
+  };
+}
 
 describe("CancelExecution", () => {
   let env: ExecEnv;
@@ -85,6 +119,39 @@ describe("CancelExecution", () => {
       },
     );
   }
+
+  it(
+    "cancelling aborts the running node: its in-flight webhook call is abandoned",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const workflowId = await env.publish(hangingCallWorkflow(env.hooks.url));
+      for (const kind of ["grpc-js", "grpc-web", "connect-h2"] as const) {
+        const api = env.api(kind);
+        const tag = `hang-${kind}`;
+        env.hooks.hold(`/hold/${tag}`);
+        const run = await api.execute({
+          workflowId,
+          communityId: BigInt(communityA),
+          trigger: { data: { tag } },
+        });
+        const call = await env.hooks.waitFor((r) => r.path === `/hold/${tag}`);
+        const cancelled = await within(
+          api.cancel({ executionId: run.executionId }),
+          30_000,
+          "cancel",
+        );
+        assert.equal(cancelled.status, ExecutionStatus.CANCELLED);
+        await within(call.abandoned, 30_000, "the service closing the webhook connection");
+        const after = await api.get({ executionId: run.executionId });
+        const byNode = new Map(after.nodeRuns.map((r) => [r.nodeId, r.status]));
+        assert.equal(byNode.get("call"), NodeStatus.CANCELLED, show(after.nodeRuns));
+        assert.notEqual(byNode.get("after"), NodeStatus.COMPLETED);
+        assert.equal(env.hooks.to(`/after/${run.executionId}`).length, 0);
+      }
+    },
+  );
 
   it("a pending execution is cancelled before it starts", { timeout: 60_000 }, async () => {
     const api = env.api("connect-h2");

@@ -3,7 +3,12 @@ import { after, before, describe, it } from "node:test";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { Permission } from "../../../src/gen/waddlebot/workflow/v1/permission_service_pb.js";
-import { delayedWorkflow, echoWorkflow, quickWorkflow } from "../../support/workflow-fixtures.js";
+import {
+  allNodeTypesWorkflow,
+  delayedWorkflow,
+  echoWorkflow,
+  quickWorkflow,
+} from "../../support/workflow-fixtures.js";
 import {
   allClientKinds,
   communityA,
@@ -158,6 +163,42 @@ describe("ExecuteWorkflow", () => {
         assert.deepEqual(output.vars, variables, "caller variables live under vars only");
         assert.deepEqual(output.trigger, { user_id: "mallory" });
       }
+    },
+  );
+
+  it(
+    "a trigger that is ambiguous or unknown never leaves a run hanging",
+    { timeout: 60_000 },
+    async () => {
+      const id = await env.publish(
+        allNodeTypesWorkflow({
+          communityId: communityA,
+          webhookBaseUrl: env.hooks.url,
+          name: "4 triggers",
+        }),
+      );
+      const api = env.api("connect-h2");
+      for (const trigger of [{}, { triggerNodeId: "no_such_node" }, { triggerNodeId: "greet" }]) {
+        const outcome = await api
+          .execute({ workflowId: id, communityId: BigInt(communityA), trigger })
+          .then(
+            async (started) => {
+              const done = await waitForExecution(api, started.executionId);
+              return { status: done.status, reason: done.errorReason, message: done.errorMessage };
+            },
+            (error: unknown) => ({ status: "rejected", reason: String(error), message: "" }),
+          );
+        // Either refused up front or ended failed with the reason; never completed or stuck.
+        if (outcome.status !== "rejected") {
+          assert.equal(outcome.status, ExecutionStatus.FAILED, show(outcome));
+          assert.equal(outcome.reason, "BAD_REQUEST", show(outcome));
+          assert.match(outcome.message, /trigger/, show(outcome));
+        } else {
+          assert.match(outcome.reason, /trigger/);
+        }
+      }
+      assert.equal(env.router.requests.length, 0, "nothing ran");
+      assert.equal(env.hooks.to("/notify/").length, 0);
     },
   );
 

@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders;
   /** The body parsed as JSON when it parses, else the text. */
   body: unknown;
+  /** Resolves when the client closes the connection before the answer was sent. */
+  abandoned: Promise<void>;
 }
 
 export type Answer = (request: ReceivedRequest) => { status?: number; body: unknown };
@@ -50,10 +52,16 @@ export class FakeService {
           path: req.url ?? "",
           headers: req.headers,
           body,
+          abandoned: new Promise((resolve) => {
+            res.once("close", () => {
+              if (!res.writableEnded) resolve();
+            });
+          }),
         };
         fake.requests.push(received);
         for (const wake of fake.waiters.splice(0)) wake();
         void fake.gateOf(received.path).then(() => {
+          if (res.destroyed) return;
           const reply = answer(received);
           res.writeHead(reply.status ?? 200, { "content-type": "application/json" });
           res.end(JSON.stringify(reply.body));

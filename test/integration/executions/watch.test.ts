@@ -203,3 +203,66 @@ describe("WatchExecution", () => {
     }
   });
 });
+
+describe("WatchExecution from a pending execution", () => {
+  let env: ExecEnv;
+  let gatedId: string;
+
+  before(async () => {
+    // One runner slot: a second execution waits, pending, behind the first.
+    env = await startExecEnv({ RUNNER_CONCURRENCY: "1" });
+    gatedId = await env.publish(gatedWorkflow(env.hooks.url));
+  });
+  after(() => env.close());
+
+  for (const kind of ["grpc-js", "connect-h1", "grpc-web"] as const) {
+    it(
+      `${kind}: sees pending, then running, the node runs, then completed`,
+      {
+        timeout: 60_000,
+      },
+      async () => {
+        const api = env.api(kind);
+        const blocker = `blocker-${kind}`;
+        env.hooks.hold(`/hold/${blocker}`);
+        await api.execute({
+          workflowId: gatedId,
+          communityId: BigInt(communityA),
+          trigger: { data: { tag: blocker } },
+        });
+        await env.hooks.waitFor((r) => r.path === `/hold/${blocker}`);
+        const queued = await api.execute({
+          workflowId: gatedId,
+          communityId: BigInt(communityA),
+          trigger: { data: { tag: `queued-${kind}` } },
+        });
+
+        const stream = api.watch({ executionId: queued.executionId })[Symbol.asyncIterator]();
+        const first = await within(stream.next(), 20_000, "the snapshot");
+        assert.ok(!first.done);
+        assert.equal(first.value.event.case, "snapshot");
+        assert.equal(first.value.event.value.status, ExecutionStatus.PENDING);
+        assert.deepEqual(first.value.event.value.nodeRuns, []);
+
+        env.hooks.release(`/hold/${blocker}`);
+        const events: ExecutionEvent[] = [first.value];
+        for (;;) {
+          const next = await within(stream.next(), 30_000, "the next event");
+          if (next.done) break;
+          events.push(next.value);
+        }
+        const statuses = events.flatMap((e) =>
+          e.event.case === "statusChange" ? [ExecutionStatus[e.event.value.status]] : [],
+        );
+        assert.deepEqual(statuses, ["RUNNING", "COMPLETED"]);
+        const nodeIds = events.flatMap((e) =>
+          e.event.case === "nodeRun" ? [e.event.value.nodeId] : [],
+        );
+        assert.deepEqual(nodeIds, ["start", "first", "gate", "second", "end"]);
+        const runningAt = events.findIndex((e) => e.event.case === "statusChange");
+        const firstNodeAt = events.findIndex((e) => e.event.case === "nodeRun");
+        assert.ok(runningAt < firstNodeAt, "running is reported before the first node run");
+      },
+    );
+  }
+});
