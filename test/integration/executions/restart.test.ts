@@ -25,7 +25,7 @@ interface Running {
   workflows: Client<typeof WorkflowService>;
 }
 
-describe("a crash (kill -9) and a new start", () => {
+describe("restarts (kill -9, SIGTERM) and two processes on one database", () => {
   let db: TestDatabase;
   let hooks: FakeService;
   const adminKey = randomAdminKey();
@@ -218,4 +218,75 @@ describe("a crash (kill -9) and a new start", () => {
       assert.equal(await within(second.proc.exited, generous, "the graceful stop"), 0);
     },
   );
+
+  it(
+    "a graceful stop (SIGTERM) releases the leases: the next start resumes at once",
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      // An hour-long lease: only a released lease lets the next process take the run over.
+      const first = await start({ RUNNER_LEASE_SECONDS: "3600" });
+      const workflowId = await publish(
+        first,
+        resumableWorkflow({ communityId: community, delayMs: 5_000, hookBaseUrl: hooks.url }),
+      );
+      const { execution } = await first.executions.executeWorkflow({
+        workflowId,
+        communityId: BigInt(community),
+      });
+      assert.ok(execution);
+      const id = execution.executionId;
+      await until(first, id, completedNode("hit2"));
+      first.proc.child.kill("SIGTERM");
+      assert.equal(await within(first.proc.exited, generous, "the graceful stop"), 0);
+
+      const second = await start({ RUNNER_LEASE_SECONDS: "3600" });
+      const done = await until(second, id, (e) => isTerminal(e.status));
+      assert.equal(
+        done.status,
+        ExecutionStatus.COMPLETED,
+        `${done.errorReason} ${done.errorMessage}`,
+      );
+      assert.equal(hits("hit1", id), 1);
+      assert.equal(hits("hit2", id), 1);
+      assert.equal(hits("hit3", id), 1);
+      second.proc.child.kill("SIGTERM");
+      assert.equal(await within(second.proc.exited, generous, "the graceful stop"), 0);
+    },
+  );
+
+  it("a cancel sent to another process stops the run there", { timeout: 180_000 }, async () => {
+    // The run belongs to this process (it is the only one running when it is claimed) ...
+    const owner = await start({ RUNNER_LEASE_SECONDS: "3" });
+    const workflowId = await publish(
+      owner,
+      resumableWorkflow({ communityId: community, delayMs: 120_000, hookBaseUrl: hooks.url }),
+    );
+    const { execution } = await owner.executions.executeWorkflow({
+      workflowId,
+      communityId: BigInt(community),
+    });
+    assert.ok(execution);
+    const id = execution.executionId;
+    await until(owner, id, completedNode("hit2"));
+
+    // ... and a second process on the same database is asked to cancel it.
+    const other = await start({ RUNNER_LEASE_SECONDS: "3" });
+    const { execution: answered } = await other.executions.cancelExecution({ executionId: id });
+    assert.ok(
+      answered?.status === ExecutionStatus.RUNNING ||
+        answered?.status === ExecutionStatus.CANCELLED,
+      `answered ${answered ? ExecutionStatus[answered.status] : "nothing"}`,
+    );
+    const done = await until(other, id, (e) => isTerminal(e.status), 60_000);
+    assert.equal(done.status, ExecutionStatus.CANCELLED, show(done));
+    const wait = done.nodeRuns.find((r) => r.nodeId === "wait");
+    assert.equal(wait?.status, NodeStatus.CANCELLED, "the owner aborted the running delay");
+    assert.equal(hits("hit3", id), 0);
+    for (const running of [owner, other]) {
+      running.proc.child.kill("SIGTERM");
+      assert.equal(await within(running.proc.exited, generous, "the graceful stop"), 0);
+    }
+  });
 });
