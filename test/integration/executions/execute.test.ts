@@ -7,7 +7,11 @@ import {
   allNodeTypesWorkflow,
   delayedWorkflow,
   echoWorkflow,
+  edge,
+  node,
   quickWorkflow,
+  toCreateRequest,
+  type WorkflowSpec,
 } from "../../support/workflow-fixtures.js";
 import {
   allClientKinds,
@@ -344,4 +348,128 @@ describe("ExecuteWorkflow", () => {
       );
     },
   );
+
+  it(
+    "concurrent requests with one idempotency key start one execution",
+    { timeout: 60_000 },
+    async () => {
+      const id = await env.publish(quickWorkflow({ communityId: communityA, name: "Racing keys" }));
+      const key = `race-${Date.now()}`;
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          env.api(allClientKinds[i % allClientKinds.length] ?? "grpc-js").execute({
+            workflowId: id,
+            communityId: BigInt(communityA),
+            idempotencyKey: key,
+          }),
+        ),
+      );
+      const ids = new Set(answers.map((e) => e.executionId));
+      assert.equal(ids.size, 1, show([...ids]));
+      const listed = await env.api("connect-h1").list({ workflowId: id, page: 1 });
+      assert.equal(listed.executions.length, 1);
+    },
+  );
+
+  it(
+    "runs the published version, not a later edit; a run keeps the version it started with",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const spec = quickWorkflow({ communityId: communityA, name: "Versions" });
+      const id = await env.publish(spec);
+      const editTo = async (greeting: string) =>
+        env.workflows().updateWorkflow({
+          workflowId: id,
+          globalVariables: { greeting },
+          updateMask: { paths: ["global_variables"] },
+        });
+      await editTo("draft edit");
+      const api = env.api("grpc-js");
+      const v1 = await api.execute({ workflowId: id, communityId: BigInt(communityA) });
+      assert.equal(v1.workflowVersion, 1);
+      const v1Done = await waitForExecution(api, v1.executionId);
+      assert.equal(json(v1Done.finalOutput), "hello there", "the published version ran");
+
+      await env.workflows().publishWorkflow({ workflowId: id });
+      const v2 = await api.execute({ workflowId: id, communityId: BigInt(communityA) });
+      assert.equal(v2.workflowVersion, 2);
+      assert.equal(
+        json((await waitForExecution(api, v2.executionId)).finalOutput),
+        "draft edit there",
+      );
+
+      // A run started on a version finishes on it, whatever is published meanwhile.
+      const held: WorkflowSpec = {
+        name: "Held",
+        communityId: communityA,
+        nodes: [
+          node("start", "trigger_command", { command_pattern: "!held", platforms: ["twitch"] }),
+          node("call", "action_webhook", {
+            url: `${env.hooks.url}/hold/{{ trigger.tag }}`,
+            method: "POST",
+            body_template: "{}",
+          }),
+          node("end", "flow_end", { output_expression: "'first version'" }),
+        ],
+        edges: [edge("start", "output", "call"), edge("call", "success", "end")],
+      };
+      const heldId = await env.publish(held);
+      env.hooks.hold("/hold/versioned");
+      const early = await api.execute({
+        workflowId: heldId,
+        communityId: BigInt(communityA),
+        trigger: { data: { tag: "versioned" } },
+      });
+      await env.hooks.waitFor((r) => r.path === "/hold/versioned");
+      const second = toCreateRequest({
+        ...held,
+        nodes: held.nodes.map((n) =>
+          n.id === "end" ? node("end", "flow_end", { output_expression: "'second version'" }) : n,
+        ),
+      });
+      await env.workflows().updateWorkflow({
+        workflowId: heldId,
+        nodes: second.nodes ?? [],
+        updateMask: { paths: ["nodes"] },
+      });
+      await env.workflows().publishWorkflow({ workflowId: heldId });
+      env.hooks.release("/hold/versioned");
+      const earlyDone = await waitForExecution(api, early.executionId);
+      assert.equal(earlyDone.workflowVersion, 1);
+      assert.equal(json(earlyDone.finalOutput), "first version");
+      const late = await api.execute({
+        workflowId: heldId,
+        communityId: BigInt(communityA),
+        trigger: { data: { tag: "after-publish" } },
+      });
+      const lateDone = await waitForExecution(api, late.executionId);
+      assert.equal(lateDone.workflowVersion, 2);
+      assert.equal(json(lateDone.finalOutput), "second version");
+    },
+  );
+
+  it("oversized variables or trigger data are BAD_REQUEST", async () => {
+    const big = "x".repeat(300 * 1024);
+    for (const kind of allClientKinds) {
+      const api = env.api(kind);
+      await expectRpcError(
+        api.execute({ workflowId: quickId, communityId: BigInt(communityA), variables: { big } }),
+        Code.InvalidArgument,
+        "BAD_REQUEST",
+        `${kind} variables`,
+      );
+      await expectRpcError(
+        api.execute({
+          workflowId: quickId,
+          communityId: BigInt(communityA),
+          trigger: { data: { big } },
+        }),
+        Code.InvalidArgument,
+        "BAD_REQUEST",
+        `${kind} trigger data`,
+      );
+    }
+  });
 });

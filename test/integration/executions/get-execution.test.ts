@@ -248,4 +248,44 @@ describe("GetExecution", () => {
       }
     }
   });
+
+  it("a run that hits a limit fails with the limit's reason", { timeout: 60_000 }, async () => {
+    const api = env.api("grpc-js");
+    const endless = await env.publish({
+      name: "Endless",
+      communityId: communityA,
+      nodes: [
+        node("start", "trigger_command", { command_pattern: "!spin", platforms: ["twitch"] }),
+        node("spin", "loop_while", { condition: "true" }),
+        node("body", "flow_merge"),
+        node("end", "flow_end"),
+      ],
+      edges: [
+        edge("start", "output", "spin"),
+        edge("spin", "loop", "body"),
+        edge("body", "output", "spin"),
+        edge("spin", "done", "end"),
+      ],
+    });
+    const looped = await api.execute({ workflowId: endless, communityId: BigInt(communityA) });
+    const loopDone = await waitForExecution(api, looped.executionId);
+    assert.equal(loopDone.status, ExecutionStatus.FAILED);
+    assert.equal(loopDone.errorReason, "LOOP_LIMIT_EXCEEDED", loopDone.errorMessage);
+    assert.equal(loopDone.errorNodeId, "spin");
+
+    const slow = await env.publish({
+      ...modalWorkflow({ communityId: communityA, slowDelayMs: 60_000, name: "Too slow" }),
+      limits: { timeoutSeconds: 1 },
+    });
+    const timed = await api.execute({
+      workflowId: slow,
+      communityId: BigInt(communityA),
+      variables: { mode: "slow" },
+    });
+    const timedDone = await waitForExecution(api, timed.executionId);
+    assert.equal(timedDone.status, ExecutionStatus.FAILED);
+    assert.equal(timedDone.errorReason, "EXECUTION_TIMEOUT", timedDone.errorMessage);
+    const wait = timedDone.nodeRuns.find((r) => r.nodeId === "wait");
+    assert.equal(wait?.status, NodeStatus.CANCELLED, "the running delay was stopped");
+  });
 });
