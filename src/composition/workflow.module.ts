@@ -89,9 +89,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     [Tokens.WorkflowRepository, Tokens.PermissionRepository, Tokens.Auditor],
   );
   bind(Tokens.ExecutionAccess).toResolvedValue(
-    (executions, workflows, access, auditor) =>
-      new ExecutionAccess(executions, workflows, access, auditor),
-    [Tokens.ExecutionRepository, Tokens.WorkflowRepository, Tokens.WorkflowAccess, Tokens.Auditor],
+    (executions, workflows, access) => new ExecutionAccess(executions, workflows, access),
+    [Tokens.ExecutionRepository, Tokens.WorkflowRepository, Tokens.WorkflowAccess],
   );
 
   bind(Tokens.WorkflowUseCases).toResolvedValue(

@@ -4,7 +4,6 @@ import type { PermissionFlag } from "../../domain/permissions/permission.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
-import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
 /**
@@ -16,7 +15,6 @@ export class ExecutionAccess {
     private readonly executions: ExecutionRepository,
     private readonly workflows: WorkflowRepository,
     private readonly access: WorkflowAccess,
-    private readonly auditor: Auditor,
   ) {}
 
   async require(
@@ -26,37 +24,13 @@ export class ExecutionAccess {
     action: string,
     options: { nodeRuns: boolean; logs: boolean } = { nodeRuns: false, logs: false },
   ): Promise<ExecutionWithNodeRuns> {
-    const notFound = DomainError.notFound(`execution ${executionId} not found`, {
-      execution_id: executionId,
-    });
+    const notFound = () =>
+      DomainError.notFound(`execution ${executionId} not found`, { execution_id: executionId });
     const execution = executionId === "" ? null : await this.executions.get(executionId, options);
-    if (execution === null) throw notFound;
+    if (execution === null) throw notFound();
     const workflow = await this.workflows.get(execution.workflowId);
-    if (workflow === null) throw notFound;
-    const flags = await this.access.flagsOf(principal, workflow);
-    if (!flags.has("can_view") && !flags.has(flag)) {
-      await this.auditor.denied(principal, action, {
-        communityId: execution.communityId,
-        workflowId: execution.workflowId,
-        executionId,
-      });
-      throw notFound;
-    }
-    if (!flags.has(flag)) {
-      await this.auditor.denied(principal, action, {
-        communityId: execution.communityId,
-        workflowId: execution.workflowId,
-        executionId,
-      });
-      throw DomainError.permissionDenied(
-        `${flag} is required on workflow ${execution.workflowId}`,
-        {
-          workflow_id: execution.workflowId,
-          execution_id: executionId,
-          permission: flag,
-        },
-      );
-    }
+    if (workflow === null) throw notFound();
+    await this.access.check(principal, workflow, flag, action, executionId, notFound);
     return execution;
   }
 }

@@ -8,9 +8,9 @@ import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
 
 /**
- * Loads a workflow for a principal that needs `flag` on it. A caller who cannot view the
- * workflow gets WORKFLOW_NOT_FOUND (its existence is not revealed); one who can view it but
- * lacks the flag gets PERMISSION_DENIED. Denials are audited.
+ * Decides whether a principal may act on a workflow (or something of it, like an execution).
+ * A caller who cannot view it gets a not-found error (its existence is not revealed); one who
+ * can view it but lacks the flag gets PERMISSION_DENIED. Denials are audited.
  */
 export class WorkflowAccess {
   constructor(
@@ -19,6 +19,7 @@ export class WorkflowAccess {
     private readonly auditor: Auditor,
   ) {}
 
+  /** Loads the workflow and checks `flag` on it. */
   async require(
     principal: Principal,
     workflowId: string,
@@ -27,25 +28,34 @@ export class WorkflowAccess {
   ): Promise<Workflow> {
     const workflow = workflowId === "" ? null : await this.workflows.get(workflowId);
     if (workflow === null) throw DomainError.workflowNotFound(workflowId);
-    const flags = await this.flagsOf(principal, workflow);
-    if (!flags.has("can_view") && !flags.has(flag)) {
-      await this.auditor.denied(principal, action, {
-        communityId: workflow.communityId,
-        workflowId,
-      });
-      throw DomainError.workflowNotFound(workflowId);
-    }
-    if (!flags.has(flag)) {
-      await this.auditor.denied(principal, action, {
-        communityId: workflow.communityId,
-        workflowId,
-      });
-      throw DomainError.permissionDenied(`${flag} is required on workflow ${workflowId}`, {
-        workflow_id: workflowId,
-        permission: flag,
-      });
-    }
+    await this.check(principal, workflow, flag, action, null, () =>
+      DomainError.workflowNotFound(workflowId),
+    );
     return workflow;
+  }
+
+  /** Checks `flag` on a loaded workflow; `notFound` is what an invisible subject reports. */
+  async check(
+    principal: Principal,
+    workflow: Workflow,
+    flag: PermissionFlag,
+    action: string,
+    executionId: string | null,
+    notFound: () => DomainError,
+  ): Promise<void> {
+    const flags = await this.flagsOf(principal, workflow);
+    if (flags.has(flag)) return;
+    await this.auditor.denied(principal, action, {
+      communityId: workflow.communityId,
+      workflowId: workflow.workflowId,
+      executionId,
+    });
+    if (!flags.has("can_view")) throw notFound();
+    throw DomainError.permissionDenied(`${flag} is required on workflow ${workflow.workflowId}`, {
+      workflow_id: workflow.workflowId,
+      ...(executionId === null ? {} : { execution_id: executionId }),
+      permission: flag,
+    });
   }
 
   async flagsOf(principal: Principal, workflow: Workflow): Promise<Set<PermissionFlag>> {
