@@ -8,7 +8,7 @@
  *   from the scheduled start (a slow answer cannot hide the requests queued behind it).
  */
 import type { BenchClients } from "./bench-clients.js";
-import { type CpuSource, type CpuUse, startCpuMeter } from "./cpu-use.js";
+import { type CpuUse, type ServiceGauges, startCpuMeter } from "./cpu-use.js";
 import { type LatencySummary, round, summarise } from "./stats.js";
 import { errorText, executeRequest } from "./workload.js";
 
@@ -25,7 +25,7 @@ export interface ClosedLoopResult {
 
 export async function closedLoop(
   clients: BenchClients,
-  server: CpuSource,
+  server: ServiceGauges,
   workflowId: string,
   callers: number,
   total: number,
@@ -48,11 +48,11 @@ export async function closedLoop(
       }
     }
   };
-  const meter = startCpuMeter(server);
+  const meter = await startCpuMeter(server);
   const start = performance.now();
   await Promise.all(Array.from({ length: callers }, caller));
   const seconds = (performance.now() - start) / 1000;
-  const cpu = meter.read(total);
+  const cpu = await meter.read(total);
   return {
     callers,
     requests: total,
@@ -73,10 +73,13 @@ export interface PacedResult {
   maxInFlight: number;
   errors: number;
   firstError: string | null;
+  /** While the requests ran; units are requests. */
+  cpu: CpuUse;
 }
 
 export async function paced(
   clients: BenchClients,
+  server: ServiceGauges,
   workflowId: string,
   ratePerSecond: number,
   durationMs: number,
@@ -89,6 +92,7 @@ export async function paced(
   let errors = 0;
   let firstError: string | null = null;
   let maxInFlight = 0;
+  const meter = await startCpuMeter(server);
   const start = performance.now();
   let sent = 0;
   while (sent < total) {
@@ -111,6 +115,7 @@ export async function paced(
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(pending);
+  const cpu = await meter.read(total);
   return {
     ratePerSecond,
     requests: total,
@@ -118,5 +123,6 @@ export async function paced(
     maxInFlight,
     errors,
     firstError,
+    cpu,
   };
 }

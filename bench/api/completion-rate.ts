@@ -7,7 +7,7 @@
  */
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { BenchClients } from "./bench-clients.js";
-import { type CpuSource, type CpuUse, startCpuMeter } from "./cpu-use.js";
+import { type CpuUse, type ServiceGauges, startCpuMeter } from "./cpu-use.js";
 import { round } from "./stats.js";
 import {
   countExecutions,
@@ -37,7 +37,7 @@ export interface CompletionResult {
 
 export async function completionRate(
   clients: BenchClients,
-  server: CpuSource,
+  server: ServiceGauges,
   workflowId: string,
   executions: number,
   callers: number,
@@ -58,13 +58,13 @@ export async function completionRate(
       }
     }
   };
-  const meter = startCpuMeter(server);
+  const meter = await startCpuMeter(server);
   const startWall = Date.now();
   const start = performance.now();
   await Promise.all(Array.from({ length: callers }, caller));
   const submitted = performance.now();
   const drained = await waitUntilDrained(clients, workflowId, pollMs, 600_000);
-  const cpu = meter.read(executions);
+  const cpu = await meter.read(executions);
   const drainSeenSeconds = (drained - start) / 1000;
   const lastCompletion = await lastCompletionOfNewest(clients, workflowId);
   const totalSeconds =

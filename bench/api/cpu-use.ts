@@ -5,10 +5,16 @@
  * less, and bound what dedicated cores could sustain.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import type { LoopDelay } from "./service-child.js";
 import { round } from "./stats.js";
 
 export interface CpuUse {
   wallMs: number;
+  /** The service's main (JavaScript) thread: CPU, and time it was runnable but not running. */
+  mainThreadMs: number;
+  runQueueWaitMs: number;
+  /** Event-loop delay of the service over the phase (a 10 ms timer's lateness). */
+  loopDelayMs: LoopDelay | null;
   serverMs: number;
   /** PostgreSQL backend processes of the benchmark database; null on SQLite. */
   databaseMs: number | null;
@@ -21,21 +27,31 @@ export interface CpuUse {
   serverCores: number;
 }
 
-export interface CpuSource {
+/** What the benchmark can read about the running service. */
+export interface ServiceGauges {
   cpuMs(): number;
+  mainThread(): { cpuMs: number; runQueueWaitMs: number };
+  loopDelay(): Promise<LoopDelay>;
   /** PostgreSQL: CPU of the backends serving the benchmark database. */
   databaseCpuMs?: () => number;
 }
 
-export function startCpuMeter(source: CpuSource): { read(units: number): CpuUse } {
+export interface CpuMeter {
+  read(units: number): Promise<CpuUse>;
+}
+
+export async function startCpuMeter(source: ServiceGauges): Promise<CpuMeter> {
+  await source.loopDelay();
   const wall = performance.now();
+  const mainStart = source.mainThread();
   const serverStart = source.cpuMs();
   const databaseStart = source.databaseCpuMs?.() ?? null;
   const clientStart = process.cpuUsage();
   return {
-    read(units) {
+    async read(units) {
       const perUnit = (ms: number) => round(ms / Math.max(1, units), 3);
       const wallMs = performance.now() - wall;
+      const main = source.mainThread();
       const serverMs = source.cpuMs() - serverStart;
       const databaseMs =
         databaseStart === null ? null : (source.databaseCpuMs?.() ?? 0) - databaseStart;
@@ -43,6 +59,9 @@ export function startCpuMeter(source: CpuSource): { read(units: number): CpuUse 
       const clientMs = (client.user + client.system) / 1000;
       return {
         wallMs: round(wallMs, 0),
+        mainThreadMs: round(main.cpuMs - mainStart.cpuMs, 0),
+        runQueueWaitMs: round(main.runQueueWaitMs - mainStart.runQueueWaitMs, 0),
+        loopDelayMs: await source.loopDelay().catch(() => null),
         serverMs: round(serverMs, 0),
         databaseMs: databaseMs === null ? null : round(databaseMs, 0),
         clientMs: round(clientMs, 0),

@@ -1,6 +1,7 @@
 /** Machine facts, targets and the markdown table of a benchmark run. */
 import { cpus, loadavg, release, totalmem, type } from "node:os";
 import type { CalibrationResult } from "./calibration.js";
+import type { CpuUse } from "./cpu-use.js";
 import type { DialectResult } from "./suite.js";
 
 export interface MachineInfo {
@@ -221,7 +222,7 @@ export function markdown(
           x.cpu.serverMsPerUnit,
           x.cpu.databaseMsPerUnit,
           x.cpu.clientMsPerUnit,
-          x.cpu.serverCores,
+          ranWaited(x.cpu),
           x.notCompleted + x.submitErrors,
         ]);
       }
@@ -262,6 +263,12 @@ export function markdown(
   for (const v of verdicts(results))
     row([v.dialect, v.what, v.target, v.measured, v.met ? "yes" : "**no**"]);
   return `${lines.join("\n")}\n`;
+}
+
+/** Shares of the wall time the service's main thread was running and runnable-but-waiting. */
+function ranWaited(cpu: CpuUse): string {
+  const pct = (ms: number) => `${Math.round((ms / Math.max(1, cpu.wallMs)) * 100)}%`;
+  return `${pct(cpu.mainThreadMs)} / ${pct(cpu.runQueueWaitMs)}`;
 }
 
 function round1(value: number): number {

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
@@ -35,7 +36,20 @@ export interface ServiceChild {
   output(): string;
   /** CPU time (user + system, all threads) the service has used so far, in ms. */
   cpuMs(): number;
+  /** The main thread: CPU time and time spent runnable but waiting for a CPU, in ms. */
+  mainThread(): { cpuMs: number; runQueueWaitMs: number };
+  /** Event-loop delay since the previous call (the loop-delay probe is always preloaded). */
+  loopDelay(): Promise<LoopDelay>;
 }
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+const loopDelayProbe = fileURLToPath(new URL("./loop-delay-probe.ts", import.meta.url));
 
 export interface StartOptions {
   env: Record<string, string>;
@@ -54,12 +68,8 @@ export async function startServiceChild(options: StartOptions): Promise<ServiceC
   };
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", "src/main.ts"],
-    {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    [...(options.nodeArgs ?? []), "--import", "tsx", "--import", loopDelayProbe, "src/main.ts"],
+    { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );
   alive.add(child);
   const exited = once(child, "exit").then(([code]) => {
@@ -89,7 +99,15 @@ export async function startServiceChild(options: StartOptions): Promise<ServiceC
     throw new Error(`${(error as Error).message}\nservice output:\n${tail}`);
   }
   const pid = child.pid ?? -1;
-  return { url, pid, stop, output: () => tail, cpuMs: () => processCpuMs(pid) };
+  return {
+    url,
+    pid,
+    stop,
+    output: () => tail,
+    cpuMs: () => processCpuMs(pid),
+    mainThread: () => mainThreadSchedStat(pid),
+    loopDelay: () => askLoopDelay(child),
+  };
 }
 
 async function waitUntilServing(
@@ -114,6 +132,34 @@ async function waitUntilServing(
     await sleep(100);
   }
   throw new Error(`the service did not report SERVING within ${timeoutMs} ms`);
+}
+
+function askLoopDelay(child: ChildProcess): Promise<LoopDelay> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off("message", onMessage);
+      reject(new Error("the service did not answer the loop-delay probe"));
+    }, 10_000);
+    const onMessage = (message: unknown) => {
+      const m = message as { kind?: string } & LoopDelay;
+      if (m.kind !== "loop-delay") return;
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      resolve({ p50: m.p50, p99: m.p99, max: m.max, mean: m.mean });
+    };
+    child.on("message", onMessage);
+    child.send("loop-delay");
+  });
+}
+
+/** /proc/<pid>/schedstat (the thread-group leader): CPU ns, run-queue wait ns, timeslices. */
+function mainThreadSchedStat(pid: number): { cpuMs: number; runQueueWaitMs: number } {
+  try {
+    const [cpu, wait] = readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(" ");
+    return { cpuMs: Number(cpu) / 1e6, runQueueWaitMs: Number(wait) / 1e6 };
+  } catch {
+    return { cpuMs: 0, runQueueWaitMs: 0 };
+  }
 }
 
 function freePort(): Promise<number> {

@@ -6,7 +6,7 @@ import type { BenchDialect } from "./bench-database.js";
 import { delayWorkflow, fortyNodeWorkflow, threeNodeWorkflow } from "./bench-workflows.js";
 import { type CancelResult, cancelLatency } from "./cancel-latency.js";
 import { type CompletionResult, completionRate } from "./completion-rate.js";
-import type { CpuSource } from "./cpu-use.js";
+import type { CpuUse, ServiceGauges } from "./cpu-use.js";
 import { type BenchOptions, type BenchSizes, defaultRunnerConcurrency } from "./options.js";
 import { withService } from "./with-service.js";
 import { publish, waitUntilDrained } from "./workload.js";
@@ -60,11 +60,11 @@ export async function runDialect(
       const ackPaced: DialectResult["ackPaced"] = [];
       for (const fraction of s.pacedFractions) {
         const rate = Math.max(10, Math.round((capacity * fraction) / 10) * 10);
-        const result = await paced(clients, wf3, rate, s.pacedMs);
+        const result = await paced(clients, cpu, wf3, rate, s.pacedMs);
         ackPaced.push({ ...result, fractionOfClosedLoopRate: fraction });
         log(
           `  ack paced ${rate}/s (${fraction * 100}% of ${capacity}/s): p50 ${result.latencyMs.p50} ms, ` +
-            `p99 ${result.latencyMs.p99} ms, ${result.errors} errors`,
+            `p99 ${result.latencyMs.p99} ms, ${waits(result.cpu)}, ${result.errors} errors`,
         );
         await waitUntilDrained(clients, wf3, s.drainPollMs, bound);
       }
@@ -123,14 +123,22 @@ function logAck(result: ClosedLoopResult): ClosedLoopResult {
   const l = result.latencyMs;
   log(
     `  ack, ${result.callers} callers: p50 ${l.p50} ms, p99 ${l.p99} ms, ${result.acksPerSecond}/s, ` +
-      `server ${result.cpu.serverMsPerUnit} ms CPU per request, ${result.errors} errors`,
+      `server ${result.cpu.serverMsPerUnit} ms CPU per request, ${waits(result.cpu)}, ${result.errors} errors`,
   );
   return result;
 }
 
+function waits(cpu: CpuUse): string {
+  const share = (ms: number) => Math.round((ms / Math.max(1, cpu.wallMs)) * 100);
+  return (
+    `loop delay p99 ${cpu.loopDelayMs?.p99 ?? "?"} ms, main thread ran ${share(cpu.mainThreadMs)}% ` +
+    `and waited for a CPU ${share(cpu.runQueueWaitMs)}% of the time`
+  );
+}
+
 async function completions(
   clients: BenchClients,
-  cpu: CpuSource,
+  cpu: ServiceGauges,
   runnerConcurrency: number,
   s: BenchSizes,
 ): Promise<RunnerConfigResult> {
@@ -152,7 +160,7 @@ async function completions(
     log(
       `  ${nodes}-node, runner ${runnerConcurrency}: ${r.completedPerSecond} completed/s ` +
         `(${r.completed}/${r.executions} COMPLETED in ${r.totalSeconds} s; ` +
-        `${r.cpu.serverMsPerUnit} ms service${db} CPU per execution)`,
+        `${r.cpu.serverMsPerUnit} ms service${db} CPU per execution; ${waits(r.cpu)})`,
     );
     return r;
   };
@@ -166,7 +174,7 @@ async function completions(
 /** JIT warm-up and connection set-up; the runs are completed before measuring starts. */
 async function warmUp(
   clients: BenchClients,
-  cpu: CpuSource,
+  cpu: ServiceGauges,
   workflowId: string,
   s: BenchSizes,
 ): Promise<void> {

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { type BenchClients, connectClients } from "./bench-clients.js";
 import { type BenchDialect, createBenchDatabase, databaseEnv } from "./bench-database.js";
-import { type CpuSource, postgresBackendsCpuMs } from "./cpu-use.js";
+import { postgresBackendsCpuMs, type ServiceGauges } from "./cpu-use.js";
 import { type ServiceChild, startServiceChild } from "./service-child.js";
 
 export interface ServiceSettings {
@@ -17,7 +17,7 @@ export interface ServiceSettings {
 
 export async function withService<T>(
   settings: ServiceSettings,
-  work: (clients: BenchClients, cpu: CpuSource) => Promise<T>,
+  work: (clients: BenchClients, cpu: ServiceGauges) => Promise<T>,
 ): Promise<T> {
   const db = await createBenchDatabase(settings.dialect);
   let child: ServiceChild | null = null;
@@ -39,6 +39,8 @@ export async function withService<T>(
       db.databaseUrl === undefined ? null : new URL(db.databaseUrl).pathname.slice(1);
     return await work(clients, {
       cpuMs: () => service.cpuMs(),
+      mainThread: () => service.mainThread(),
+      loopDelay: () => service.loopDelay(),
       ...(databaseName === null
         ? {}
         : { databaseCpuMs: () => postgresBackendsCpuMs(databaseName) }),
@@ -46,7 +48,8 @@ export async function withService<T>(
   } finally {
     clients?.close();
     const code = await child?.stop();
-    if (child !== null && code !== 0) {
+    if (child !== null && (code !== 0 || child.output().trim() !== "")) {
+      // LOG_LEVEL=warn: anything here is a warning, an error or a crash.
       process.stderr.write(`service exited with ${code}; its last output:\n${child.output()}\n`);
     }
     await db.drop();
