@@ -77,7 +77,8 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
 
   const hits = (step: string, executionId: string) =>
     hooks.requests.filter(
-      (r) => r.path === `/${step}` && (r.body as { execution?: string }).execution === executionId,
+      (r) =>
+        r.path.endsWith(`/${step}`) && (r.body as { execution?: string }).execution === executionId,
     ).length;
 
   async function publish(service: Running, spec: WorkflowSpec): Promise<string> {
@@ -117,9 +118,10 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
     async () => {
       // A short lease so the next process reclaims the crashed runs soon; five slots.
       const first = await start({ RUNNER_LEASE_SECONDS: "2", RUNNER_CONCURRENCY: "5" });
+      const base = `${hooks.url}/crash`;
       const linearId = await publish(
         first,
-        resumableWorkflow({ communityId: community, delayMs: 5_000, hookBaseUrl: hooks.url }),
+        resumableWorkflow({ communityId: community, delayMs: 3_000, hookBaseUrl: base }),
       );
       const loopId = await publish(
         first,
@@ -127,7 +129,7 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
           communityId: community,
           iterations: 3,
           delayMs: 2_000,
-          hookBaseUrl: hooks.url,
+          hookBaseUrl: base,
         }),
       );
       const execute = async (workflowId: string) => {
@@ -138,8 +140,10 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
         assert.ok(execution);
         return execution.executionId;
       };
-      // Loop bodies block in their first round until the crash, so the crash is inside a loop.
-      hooks.hold("/round");
+      // Loop bodies block in their first round until the crash, so the crash is inside a loop;
+      // linear runs block at hit3 after their delay, so all five slots stay taken until then.
+      hooks.hold("/crash/round");
+      hooks.hold("/crash/hit3");
       const linear = [await execute(linearId), await execute(linearId), await execute(linearId)];
       const looping = [await execute(loopId), await execute(loopId)];
 
@@ -149,7 +153,7 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
       for (const id of looping) {
         await until(first, id, completedNode("first"));
         await hooks.waitFor(
-          (r) => r.path === "/round" && (r.body as { execution?: string }).execution === id,
+          (r) => r.path === "/crash/round" && (r.body as { execution?: string }).execution === id,
         );
       }
       // Every slot is taken: this one stays pending.
@@ -162,6 +166,7 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
       assert.equal(await within(first.proc.exited, generous, "the kill"), null);
 
       const second = await start({ RUNNER_LEASE_SECONDS: "1" });
+      hooks.release("/crash/hit3");
       const all = [...linear, ...looping, queued];
       const ended = new Map<string, Execution>();
       for (const id of all) ended.set(id, await until(second, id, (e) => isTerminal(e.status)));
