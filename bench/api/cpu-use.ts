@@ -21,6 +21,7 @@ export interface CpuUse {
   clientMs: number;
   /** Per unit (execution or request). */
   serverMsPerUnit: number;
+  mainThreadMsPerUnit: number;
   databaseMsPerUnit: number | null;
   clientMsPerUnit: number;
   /** Cores the service kept busy on average. */
@@ -66,6 +67,7 @@ export async function startCpuMeter(source: ServiceGauges): Promise<CpuMeter> {
         databaseMs: databaseMs === null ? null : round(databaseMs, 0),
         clientMs: round(clientMs, 0),
         serverMsPerUnit: perUnit(serverMs),
+        mainThreadMsPerUnit: perUnit(main.cpuMs - mainStart.cpuMs),
         databaseMsPerUnit: databaseMs === null ? null : perUnit(databaseMs),
         clientMsPerUnit: perUnit(clientMs),
         serverCores: round(serverMs / wallMs),

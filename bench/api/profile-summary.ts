@@ -129,9 +129,8 @@ async function main(): Promise<void> {
   const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
   const callersIndex = args.indexOf("--callers");
   const callersOf = callersIndex >= 0 ? (args[callersIndex + 1] ?? "").split(",") : [];
-  const target = args.find(
-    (a, i) => !a.startsWith("--") && i !== topIndex + 1 && i !== callersIndex + 1,
-  );
+  const optionValues = new Set([topIndex, callersIndex].filter((i) => i >= 0).map((i) => i + 1));
+  const target = args.find((a, i) => !a.startsWith("--") && !optionValues.has(i));
   if (target === undefined) throw new Error("usage: profile-summary.ts <file|folder> [--top N]");
   const files = (await stat(target)).isDirectory()
     ? (await readdir(target)).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(target, f))
