@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { Container } from "inversify";
 import type { DestinationStream } from "pino";
@@ -62,6 +63,8 @@ export async function startService(
   let metricsServer: MetricsServer | null = null;
   try {
     const shutdown = new AbortController();
+    // Every call in flight links its own signal to this one: many listeners is normal here.
+    setMaxListeners(0, shutdown.signal);
     const metricsHandler = options.telemetry?.metricsHandler ?? null;
     const separateMetrics = metricsHandler !== null && config.telemetry.metricsPort !== null;
     const container = new Container({ defaultScope: "Singleton" });

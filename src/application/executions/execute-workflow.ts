@@ -58,7 +58,7 @@ export class ExecuteWorkflow {
     if (key !== "") {
       const since = new Date(now.getTime() - executionInputLimits.idempotencyWindowMs);
       const existing = await this.executions.findByIdempotencyKey(principal.userId, key, since);
-      if (existing !== null) return existing;
+      if (existing !== null) return sameWorkflow(existing, input.workflowId);
       await this.executions.releaseIdempotencyKey(principal.userId, key, since);
     }
     if (workflow.status === "archived" || workflow.publishedVersion === null) {
@@ -114,7 +114,7 @@ export class ExecuteWorkflow {
           ? await this.executions.findByIdempotencyKey(principal.userId, key, new Date(0))
           : null;
       if (winner === null) throw error;
-      return winner;
+      return sameWorkflow(winner, input.workflowId);
     }
     this.wakeRunner();
     await this.auditor.success(
@@ -125,6 +125,17 @@ export class ExecuteWorkflow {
     );
     return execution;
   }
+}
+
+/** A key names one request: reusing it for another workflow is a client error, not a replay. */
+function sameWorkflow(existing: Execution, workflowId: string): Execution {
+  if (existing.workflowId === workflowId) return existing;
+  throw new DomainError(
+    "already_exists",
+    "ALREADY_EXISTS",
+    "idempotency_key was already used for another workflow's execution",
+    { metadata: { execution_id: existing.executionId } },
+  );
 }
 
 export function checkExecuteInput(input: ExecuteWorkflowInput): void {

@@ -336,6 +336,18 @@ describe("ExecuteWorkflow", () => {
       });
       assert.notEqual(fresh.executionId, first.executionId);
 
+      // The same key for another workflow is a mistake, not a replay.
+      await expectRpcError(
+        env.api("grpc-js").execute({
+          workflowId: quickId,
+          communityId: BigInt(communityA),
+          idempotencyKey: key,
+        }),
+        Code.AlreadyExists,
+        "ALREADY_EXISTS",
+        "key reused for another workflow",
+      );
+
       const api = env.api("connect-h1");
       for (const executionId of [first.executionId, other.executionId, fresh.executionId]) {
         await waitForExecution(api, executionId);

@@ -50,7 +50,7 @@ export function executionServiceHandlers(
     },
 
     async listExecutions(req, ctx) {
-      const cursorMode = req.pageToken !== "" || req.page === 0;
+      const cursorMode = req.pageToken !== "";
       const list = await useCases.listExecutions.execute(principalOf(ctx), {
         workflowId: req.workflowId,
         ...(req.communityId === 0n
@@ -59,7 +59,7 @@ export function executionServiceHandlers(
         statuses: req.statuses.map(statusFromProto),
         ...(req.createdAfter ? { createdAfter: timestampDate(req.createdAfter) } : {}),
         ...(req.createdBefore ? { createdBefore: timestampDate(req.createdBefore) } : {}),
-        page: cursorMode ? 1 : req.page,
+        page: cursorMode ? 1 : req.page || 1,
         perPage: req.perPage,
         ...(cursorMode ? { pageToken: req.pageToken } : {}),
       });
