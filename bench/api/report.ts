@@ -2,6 +2,7 @@
 import { cpus, loadavg, release, totalmem, type } from "node:os";
 import type { CalibrationResult } from "./calibration.js";
 import type { CpuUse } from "./cpu-use.js";
+import type { LatencySummary } from "./stats.js";
 import type { DialectResult } from "./suite.js";
 
 export interface MachineInfo {
@@ -94,176 +95,173 @@ function bestCompletion(r: DialectResult) {
   )[0];
 }
 
+type Cell = string | number | null;
+type Column<T> = [title: string, value: (item: T) => Cell, align?: "left"];
+
+/** A markdown table whose header and rows come from the same column list. */
+function table<T>(columns: Column<T>[], items: T[]): string[] {
+  const line = (cells: Cell[]) => `| ${cells.map((c) => (c === null ? "-" : c)).join(" | ")} |`;
+  return [
+    line(columns.map(([title]) => title)),
+    line(columns.map(([, , align]) => (align === "left" ? "---" : "---:"))),
+    ...items.map((item) => line(columns.map(([, value]) => value(item)))),
+  ];
+}
+
+interface AckRow {
+  dialect: string;
+  load: string;
+  runner: string;
+  latency: LatencySummary;
+  acksPerSecond: number | null;
+  cpu: CpuUse;
+  errors: number;
+}
+
 export function markdown(
   machine: MachineInfo,
   calibration: { start: CalibrationResult[]; end: CalibrationResult[] },
   results: DialectResult[],
 ): string {
-  const lines: string[] = [];
-  const row = (cells: (string | number | null)[]) =>
-    lines.push(`| ${cells.map((c) => (c === null ? "-" : c)).join(" | ")} |`);
-  const header = (cells: string[], align: string[]) => {
-    row(cells);
-    row(align);
-  };
-  lines.push(
+  const floor = [
+    ...calibration.start.map((c) => ({ when: "start", ...c })),
+    ...calibration.end.map((c) => ({ when: "end", ...c })),
+  ];
+  const acks: AckRow[] = results.flatMap((r) => [
+    ...r.ackClosedLoop.map((a) => ({
+      dialect: r.dialect,
+      load: `${a.callers} callers`,
+      runner: "64 (busy)",
+      latency: a.latencyMs,
+      acksPerSecond: a.acksPerSecond,
+      cpu: a.cpu,
+      errors: a.errors,
+    })),
+    ...r.ackPaced.map((a) => ({
+      dialect: r.dialect,
+      load: `paced ${a.ratePerSecond}/s`,
+      runner: "64 (busy)",
+      latency: a.latencyMs,
+      acksPerSecond: null,
+      cpu: a.cpu,
+      errors: a.errors,
+    })),
+    ...r.ackClosedLoopRunnerThrottled.map((a) => ({
+      dialect: r.dialect,
+      load: `${a.callers} callers`,
+      runner: "1",
+      latency: a.latencyMs,
+      acksPerSecond: a.acksPerSecond,
+      cpu: a.cpu,
+      errors: a.errors,
+    })),
+  ]);
+  const completions = results.flatMap((r) =>
+    ([3, 40] as const).flatMap((nodes) =>
+      r.completions.map((c) => ({
+        dialect: r.dialect,
+        nodes,
+        runner: c.runnerConcurrency,
+        x: nodes === 3 ? c.threeNode : c.fortyNode,
+      })),
+    ),
+  );
+  const bound = (ms: number) => Math.round(1000 / Math.max(0.001, ms));
+  return [
     `Machine: ${machine.cpuModel}, ${machine.cpuCount} CPUs, ${machine.totalMemoryGiB} GiB, ` +
       `${machine.os}, Node ${machine.node}; 1-minute load average ${machine.loadAverageStart} at ` +
       `start, ${machine.loadAverageEnd ?? "?"} at end.`,
     "",
     "Transport floor (node:http2 echo in one process, one h2c connection):",
     "",
-  );
-  header(
-    ["when", "concurrency", "µs wall/call", "µs CPU/call", "p50 ms", "p99 ms"],
-    ["---", "---:", "---:", "---:", "---:", "---:"],
-  );
-  for (const [when, list] of [
-    ["start", calibration.start],
-    ["end", calibration.end],
-  ] as const) {
-    for (const c of list) {
-      row([when, c.concurrency, c.wallUsPerCall, c.cpuUsPerCall, c.latencyMs.p50, c.latencyMs.p99]);
-    }
-  }
-  lines.push("", "ExecuteWorkflow acknowledgement latency (ms) and service CPU per request:", "");
-  header(
-    [
-      "database",
-      "load",
-      "runner",
-      "p50",
-      "p90",
-      "p99",
-      "max",
-      "acks/s",
-      "service ms CPU/req",
-      "errors",
-    ],
-    ["---", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
-  );
-  for (const r of results) {
-    for (const a of r.ackClosedLoop) {
-      const l = a.latencyMs;
-      row([
-        r.dialect,
-        `${a.callers} callers`,
-        "64 (busy)",
-        l.p50,
-        l.p90,
-        l.p99,
-        l.max,
-        a.acksPerSecond,
-        a.cpu.serverMsPerUnit,
-        a.errors,
-      ]);
-    }
-    for (const a of r.ackPaced) {
-      const l = a.latencyMs;
-      row([
-        r.dialect,
-        `paced ${a.ratePerSecond}/s`,
-        "64 (busy)",
-        l.p50,
-        l.p90,
-        l.p99,
-        l.max,
-        null,
-        null,
-        a.errors,
-      ]);
-    }
-    for (const a of r.ackClosedLoopRunnerThrottled) {
-      const l = a.latencyMs;
-      row([
-        r.dialect,
-        `${a.callers} callers`,
-        "1",
-        l.p50,
-        l.p90,
-        l.p99,
-        l.max,
-        a.acksPerSecond,
-        a.cpu.serverMsPerUnit,
-        a.errors,
-      ]);
-    }
-  }
-  lines.push(
+    ...table(
+      [
+        ["when", (c) => c.when, "left"],
+        ["concurrency", (c) => c.concurrency],
+        ["µs wall/call", (c) => c.wallUsPerCall],
+        ["µs CPU/call", (c) => c.cpuUsPerCall],
+        ["p50 ms", (c) => c.latencyMs.p50],
+        ["p99 ms", (c) => c.latencyMs.p99],
+      ],
+      floor,
+    ),
     "",
-    'Completed executions per second (batch submitted by 64 callers; first submit to last completion) and CPU per execution (ack + run; "bound" is 1000 / main-thread ms, the rate one fully available core would allow the service\'s JavaScript thread):',
+    "ExecuteWorkflow acknowledgement latency (ms); service CPU per request; the service's " +
+      "event-loop delay; share of the time its main thread ran / was runnable but waited for a CPU:",
     "",
-  );
-  header(
-    [
-      "database",
-      "workflow",
-      "RUNNER_CONCURRENCY",
-      "completed/s",
-      "batch",
-      "service ms CPU",
-      "PostgreSQL ms CPU",
-      "client ms CPU",
-      "service cores",
-      "not COMPLETED",
-    ],
-    ["---", "---", "---:", "---:", "---", "---:", "---:", "---:", "---:", "---:"],
-  );
-  for (const r of results) {
-    for (const nodes of [3, 40] as const) {
-      for (const c of r.completions) {
-        const x = nodes === 3 ? c.threeNode : c.fortyNode;
-        row([
-          r.dialect,
-          `${nodes}-node`,
-          c.runnerConcurrency,
-          x.completedPerSecond,
-          `${x.executions} in ${x.totalSeconds} s`,
-          x.cpu.serverMsPerUnit,
-          `${x.cpu.mainThreadMsPerUnit} (${Math.round(1000 / Math.max(0.001, x.cpu.mainThreadMsPerUnit))})`,
-          x.cpu.databaseMsPerUnit,
-          x.cpu.clientMsPerUnit,
-          ranWaited(x.cpu),
-          x.notCompleted + x.submitErrors,
-        ]);
-      }
-    }
-  }
-  lines.push("", "Cancel-to-stop (ms; a run inside a 5-minute delay, one at a time):", "");
-  header(
-    [
-      "database",
-      "runs",
-      "CancelExecution p50",
-      "p99",
-      "max",
-      "CANCELLED visible p50",
-      "p99",
-      "not cancelled",
-    ],
-    ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
-  );
-  for (const r of results) {
-    const c = r.cancel;
-    row([
-      r.dialect,
-      c.runs,
-      c.cancelRpcMs.p50,
-      c.cancelRpcMs.p99,
-      c.cancelRpcMs.max,
-      c.cancelledVisibleMs.p50,
-      c.cancelledVisibleMs.p99,
-      c.notCancelled,
-    ]);
-  }
-  lines.push("", "Targets:", "");
-  header(
-    ["database", "measure", "target", "measured", "met"],
-    ["---", "---", "---", "---:", "---"],
-  );
-  for (const v of verdicts(results))
-    row([v.dialect, v.what, v.target, v.measured, v.met ? "yes" : "**no**"]);
-  return `${lines.join("\n")}\n`;
+    ...table<AckRow>(
+      [
+        ["database", (a) => a.dialect, "left"],
+        ["load", (a) => a.load, "left"],
+        ["runner", (a) => a.runner, "left"],
+        ["p50", (a) => a.latency.p50],
+        ["p90", (a) => a.latency.p90],
+        ["p99", (a) => a.latency.p99],
+        ["max", (a) => a.latency.max],
+        ["acks/s", (a) => a.acksPerSecond],
+        ["service ms CPU/req", (a) => a.cpu.serverMsPerUnit],
+        ["loop delay p99", (a) => a.cpu.loopDelayMs?.p99 ?? null],
+        ["ran / waited", (a) => ranWaited(a.cpu)],
+        ["errors", (a) => a.errors],
+      ],
+      acks,
+    ),
+    "",
+    "Completed executions per second (batch submitted by 64 callers; first submit to last " +
+      "completion); CPU per execution (ack + run) of the service, of its main thread (with the " +
+      "rate one fully available core would allow that thread) and of PostgreSQL; share of the " +
+      "time the main thread ran / waited for a CPU:",
+    "",
+    ...table<(typeof completions)[number]>(
+      [
+        ["database", (c) => c.dialect, "left"],
+        ["workflow", (c) => `${c.nodes}-node`, "left"],
+        ["RUNNER_CONCURRENCY", (c) => c.runner],
+        ["completed/s", (c) => c.x.completedPerSecond],
+        ["batch", (c) => `${c.x.executions} in ${c.x.totalSeconds} s`, "left"],
+        ["service ms CPU", (c) => c.x.cpu.serverMsPerUnit],
+        [
+          "main thread ms CPU (bound/s)",
+          (c) => `${c.x.cpu.mainThreadMsPerUnit} (${bound(c.x.cpu.mainThreadMsPerUnit)})`,
+        ],
+        ["PostgreSQL ms CPU", (c) => c.x.cpu.databaseMsPerUnit],
+        ["client ms CPU", (c) => c.x.cpu.clientMsPerUnit],
+        ["ran / waited", (c) => ranWaited(c.x.cpu)],
+        ["not COMPLETED", (c) => c.x.notCompleted + c.x.submitErrors],
+      ],
+      completions,
+    ),
+    "",
+    "Cancel-to-stop (ms; a run inside a 5-minute delay, one at a time):",
+    "",
+    ...table<DialectResult>(
+      [
+        ["database", (r) => r.dialect, "left"],
+        ["runs", (r) => r.cancel.runs],
+        ["CancelExecution p50", (r) => r.cancel.cancelRpcMs.p50],
+        ["p99", (r) => r.cancel.cancelRpcMs.p99],
+        ["max", (r) => r.cancel.cancelRpcMs.max],
+        ["CANCELLED visible p50", (r) => r.cancel.cancelledVisibleMs.p50],
+        ["p99", (r) => r.cancel.cancelledVisibleMs.p99],
+        ["not cancelled", (r) => r.cancel.notCancelled],
+      ],
+      results,
+    ),
+    "",
+    "Targets:",
+    "",
+    ...table<Verdict>(
+      [
+        ["database", (v) => v.dialect, "left"],
+        ["measure", (v) => v.what, "left"],
+        ["target", (v) => v.target, "left"],
+        ["measured", (v) => v.measured],
+        ["met", (v) => (v.met ? "yes" : "**no**"), "left"],
+      ],
+      verdicts(results),
+    ),
+    "",
+  ].join("\n");
 }
 
 /** Shares of the wall time the service's main thread was running and runnable-but-waiting. */
