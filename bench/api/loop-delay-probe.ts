@@ -1,13 +1,15 @@
 /**
  * Preloaded into the service child (`--import` after tsx): samples event-loop delay and
  * answers the parent's "loop-delay" IPC message with the histogram since the previous answer.
- * A 10 ms timer firing late measures both a blocked loop and time the OS did not run the process.
+ * A 10 ms timer firing late measures both a blocked loop and time the OS did not run the
+ * process. The histogram holds the whole interval between ticks; the answer is the lateness.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
-const histogram = monitorEventLoopDelay({ resolution: 10 });
+const resolutionMs = 10;
+const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
 histogram.enable();
-const ms = (ns: number) => Math.round(ns / 10_000) / 100;
+const ms = (ns: number) => Math.max(0, Math.round(ns / 10_000) / 100 - resolutionMs);
 
 process.on("message", (message) => {
   if (message !== "loop-delay") return;
