@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 const resolutionMs = 10;
 const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
 histogram.enable();
-const ms = (ns: number) => Math.max(0, Math.round(ns / 10_000) / 100 - resolutionMs);
+const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - resolutionMs) * 100) / 100);
 
 process.on("message", (message) => {
   if (message !== "loop-delay") return;
