@@ -11,14 +11,20 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CalibrationResult, calibrate } from "./calibration.js";
-import { parseOptions } from "./options.js";
+import { type BenchOptions, parseOptions } from "./options.js";
 import { currentLoad, machineInfo, markdown, targets, verdicts } from "./report.js";
 import { killAllServiceChildren } from "./service-child.js";
 import { type DialectResult, runDialect } from "./suite.js";
 
 const hardLimitMs = 20 * 60_000;
 
-const options = parseOptions(process.argv.slice(2));
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
 const profileRoot = join(resultsDir, "profiles", `api-${stamp}`);
