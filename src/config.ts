@@ -19,6 +19,7 @@ export const configVariables = [
   "RUNNER_CONCURRENCY",
   "RUNNER_LEASE_SECONDS",
   "RUNNER_POLL_MS",
+  "RUNNER_CLAIM_BATCH_MS",
   "WATCH_POLL_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
@@ -96,6 +97,8 @@ export interface RunnerConfig {
   leaseSeconds: number;
   /** How often the runner looks for work nobody woke it for (other processes' inserts). */
   pollMs: number;
+  /** How long a woken runner lets more work gather before one claim statement takes it. */
+  claimBatchMs: number;
   /** How often a watch re-reads the stored state when no event arrives. */
   watchPollMs: number;
 }
@@ -200,6 +203,7 @@ export function parseConfig(raw: RawEnv): Config {
       concurrency: p.int("RUNNER_CONCURRENCY", 64, 1, 10_000),
       leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
       pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
+      claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
       watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
     },
     telemetry: {

@@ -70,6 +70,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         concurrency: config.runner.concurrency,
         leaseMs: config.runner.leaseSeconds * 1000,
         pollMs: config.runner.pollMs,
+        claimBatchMs: config.runner.claimBatchMs,
         limits: engineLimitsOf(config),
       }),
     [

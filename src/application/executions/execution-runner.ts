@@ -21,6 +21,11 @@ export interface RunnerOptions {
   leaseMs: number;
   /** How often to look for work when nothing woke the runner. */
   pollMs: number;
+  /**
+   * After a wake-up, how long to let further wake-ups (new executions, finished runs) gather
+   * so that one claim statement takes them all instead of one statement per execution.
+   */
+  claimBatchMs: number;
   limits: EngineLimits;
 }
 
@@ -125,6 +130,9 @@ export class ExecutionRunner {
       if (this.stopped) break;
       if (claimed > 0 && claimed === free) continue;
       if (!this.woken) await this.sleep();
+      if (this.options.claimBatchMs > 0 && !this.stopped) {
+        await new Promise((resolve) => setTimeout(resolve, this.options.claimBatchMs));
+      }
     }
   }
 

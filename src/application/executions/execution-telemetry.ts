@@ -38,6 +38,9 @@ export class ExecutionTrace {
   }
 
   nodeRun(run: NodeRun): void {
+    nodeDuration.record(run.durationMs, { node_type: run.nodeType, status: run.status });
+    // Without a trace exporter the execution span is not recorded: skip the child spans.
+    if (!this.span.isRecording()) return;
     const parent = trace.setSpan(context.active(), this.span);
     const span = tracer.startSpan(
       "workflow.node_run",
@@ -56,7 +59,6 @@ export class ExecutionTrace {
       span.setStatus({ code: SpanStatusCode.ERROR, message: run.errorMessage ?? "" });
     }
     span.end(run.completedAt ?? undefined);
-    nodeDuration.record(run.durationMs, { node_type: run.nodeType, status: run.status });
   }
 
   finish(
