@@ -4,22 +4,37 @@ import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { EngineOutcome } from "../../ports/workflow-engine.js";
 
 const tracer = trace.getTracer("waddlebot-workflow");
-const meter = metrics.getMeter("waddlebot-workflow");
 
-const started = meter.createCounter("workflow.executions.started", {
-  description: "Executions a runner started (or resumed)",
-});
-const finished = meter.createCounter("workflow.executions.finished", {
-  description: "Executions that reached a terminal status, by status",
-});
-const nodeDuration = meter.createHistogram("workflow.node_run.duration", {
-  description: "Duration of node runs",
-  unit: "ms",
-});
-const executionDuration = meter.createHistogram("workflow.execution.duration", {
-  description: "Duration of executions from start to terminal status",
-  unit: "ms",
-});
+/**
+ * Created on first use, not at import: the SDK's meter provider is registered by main() after
+ * the modules are loaded, and a meter taken earlier would stay a no-op forever.
+ */
+let instruments: ReturnType<typeof createInstruments> | null = null;
+
+function createInstruments() {
+  const meter = metrics.getMeter("waddlebot-workflow");
+  return {
+    started: meter.createCounter("workflow.executions.started", {
+      description: "Executions a runner started (or resumed)",
+    }),
+    finished: meter.createCounter("workflow.executions.finished", {
+      description: "Executions that reached a terminal status, by status",
+    }),
+    nodeDuration: meter.createHistogram("workflow.node_run.duration", {
+      description: "Duration of node runs",
+      unit: "ms",
+    }),
+    executionDuration: meter.createHistogram("workflow.execution.duration", {
+      description: "Duration of executions from start to terminal status",
+      unit: "ms",
+    }),
+  };
+}
+
+function meters() {
+  instruments ??= createInstruments();
+  return instruments;
+}
 
 /** One span per execution with a child span per node run, plus the execution metrics. */
 export class ExecutionTrace {
@@ -34,11 +49,11 @@ export class ExecutionTrace {
         "workflow.resumed": resumed,
       },
     });
-    started.add(1, { resumed });
+    meters().started.add(1, { resumed });
   }
 
   nodeRun(run: NodeRun): void {
-    nodeDuration.record(run.durationMs, { node_type: run.nodeType, status: run.status });
+    meters().nodeDuration.record(run.durationMs, { node_type: run.nodeType, status: run.status });
     // Without a trace exporter the execution span is not recorded: skip the child spans.
     if (!this.span.isRecording()) return;
     const parent = trace.setSpan(context.active(), this.span);
@@ -71,7 +86,7 @@ export class ExecutionTrace {
       this.span.setAttribute("workflow.error_reason", outcome.errorReason ?? "");
     }
     this.span.end();
-    finished.add(1, { status: outcome.status });
-    executionDuration.record(durationMs, { status: outcome.status });
+    meters().finished.add(1, { status: outcome.status });
+    meters().executionDuration.record(durationMs, { status: outcome.status });
   }
 }
