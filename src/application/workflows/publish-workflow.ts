@@ -1,5 +1,6 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import { issuesToViolations } from "../../domain/workflow/validation-report.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
@@ -57,11 +58,7 @@ export class PublishWorkflow {
       });
       throw DomainError.badRequest(
         `workflow is invalid: ${report.errors.length} error(s)`,
-        report.errors.map((issue) => ({
-          field: issue.field || (issue.connectionId ? `connections.${issue.connectionId}` : ""),
-          description: `${issue.code}: ${issue.message}`,
-          ...(issue.nodeId ? { nodeId: issue.nodeId } : {}),
-        })),
+        issuesToViolations(report.errors),
       );
     }
     const now = this.clock.now();

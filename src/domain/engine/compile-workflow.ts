@@ -6,6 +6,7 @@ import { ERROR_PORT, type NodeTypeSpec } from "../workflow/node-type-spec.js";
 import type { MergeConfig } from "../workflow/node-types/flow.js";
 import { TRIGGER_TYPES } from "../workflow/node-types/triggers.js";
 import type { ValidationIssue } from "../workflow/validation-report.js";
+import { issuesToViolations } from "../workflow/validation-report.js";
 import type { WorkflowDefinition, WorkflowLimits } from "../workflow/workflow-definition.js";
 import type { GraphEdge } from "../workflow/workflow-graph.js";
 
@@ -80,16 +81,7 @@ export function compileWorkflow(
   if (issues.errors.length > 0) {
     throw DomainError.badRequest(
       `the workflow cannot run: ${issues.errors.length} validation error(s); first: ${issues.errors[0]?.message}`,
-      issues.errors.map((issue) => ({
-        field:
-          issue.field !== ""
-            ? issue.field
-            : issue.connectionId !== ""
-              ? `connections.${issue.connectionId}`
-              : "",
-        description: `${issue.code}: ${issue.message}`,
-        ...(issue.nodeId === "" ? {} : { nodeId: issue.nodeId }),
-      })),
+      issuesToViolations(issues.errors),
     );
   }
   const n = definition.nodes.length;

@@ -1,3 +1,4 @@
+import type { FieldViolation } from "../errors.js";
 /** One problem found by the validator (the proto ValidationIssue). */
 export interface ValidationIssue {
   /** Stable code, e.g. UNKNOWN_NODE_TYPE, ILLEGAL_CYCLE, UNKNOWN_PORT, INVALID_CONFIG. */
@@ -56,4 +57,18 @@ function issue(code: string, message: string, at: IssueLocation): ValidationIssu
     connectionId: at.connectionId ?? "",
     field: at.field ?? "",
   };
+}
+
+/** Validation errors as the field violations of a BAD_REQUEST (one per issue). */
+export function issuesToViolations(issues: readonly ValidationIssue[]): FieldViolation[] {
+  return issues.map((issue) => ({
+    field:
+      issue.field !== ""
+        ? issue.field
+        : issue.connectionId !== ""
+          ? `connections.${issue.connectionId}`
+          : "",
+    description: `${issue.code}: ${issue.message}`,
+    ...(issue.nodeId === "" ? {} : { nodeId: issue.nodeId }),
+  }));
 }
