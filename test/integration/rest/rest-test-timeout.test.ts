@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startTestService, type TestService } from "../../support/server-harness.js";
+import { createWorkflow } from "./create-workflow.js";
+import { expectError, expectSuccess } from "./helpers.js";
+import { RestClient } from "./rest-client.js";
+
+/*
+ * A dry-run never waits (actions are simulated, delays are not waited), so its timeout can only
+ * trip while the engine works through a long synchronous stretch: it checks the deadline each
+ * time it yields to the event loop, every 1024 node starts. Under the default
+ * MAX_TOTAL_OPERATIONS (1000) a dry-run ends before that; this service raises the operation and
+ * loop limits the way an operator would, and the workflow lowers its own timeout to 1 second.
+ *
+ * The runaway workflow below nests two loops (10,000 × 100 iterations, about two million
+ * operations) and each body run evaluates an expression over a 2000-element list, so the
+ * one-second timeout trips long before the operation limit (1,000,000) could: the outcome does
+ * not depend on the machine's speed.
+ */
+
+const community = 321;
+const big = Array.from({ length: 2000 }, (_, i) => i);
+
+function node(nodeId: string, nodeType: string, config: Record<string, unknown>, x: number) {
+  return { node_id: nodeId, node_type: nodeType, label: nodeId, position: { x, y: 0 }, config };
+}
+
+function connection(id: string, from: string, fromPort: string, to: string) {
+  return {
+    connection_id: id,
+    from_node_id: from,
+    from_port_name: fromPort,
+    to_node_id: to,
+    to_port_name: "input",
+  };
+}
+
+/**
+ * trigger → foreach over `outerRounds` items → foreach over `innerRounds` items → a variable
+ * set whose template filters a 2000-element list.
+ */
+function loopingWorkflow(
+  name: string,
+  outerRounds: number,
+  innerRounds: number,
+): Record<string, unknown> {
+  return {
+    metadata: {
+      name,
+      community_id: community,
+      entity_id: 1,
+      limits: { timeout_seconds: 1 },
+    },
+    global_variables: {
+      big,
+      outer_rounds: Array.from({ length: outerRounds }, () => 0),
+      inner_rounds: Array.from({ length: innerRounds }, () => 0),
+    },
+    nodes: [
+      node("start", "trigger_command", { command_pattern: "!spin", platforms: ["twitch"] }, 0),
+      node(
+        "outer",
+        "loop_foreach",
+        { array_variable: "outer_rounds", item_variable: "o", index_variable: "oi" },
+        100,
+      ),
+      node(
+        "inner",
+        "loop_foreach",
+        { array_variable: "inner_rounds", item_variable: "i", index_variable: "ii" },
+        200,
+      ),
+      node(
+        "work",
+        "data_variable_set",
+        { variables: { kept: "{{ vars.big.filter(v, v > 1000.0).size() }}" } },
+        300,
+      ),
+    ],
+    connections: [
+      connection("c1", "start", "output", "outer"),
+      connection("c2", "outer", "loop", "inner"),
+      connection("c3", "inner", "loop", "work"),
+      connection("c4", "work", "output", "inner"),
+      connection("c5", "inner", "done", "outer"),
+    ],
+  };
+}
+
+describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () => {
+  let svc: TestService;
+  let admin: RestClient;
+
+  before(async () => {
+    svc = await startTestService({
+      env: { MAX_TOTAL_OPERATIONS: "1000000", MAX_LOOP_ITERATIONS: "10000" },
+    });
+    admin = new RestClient(svc.url, svc.adminKey);
+  });
+  after(() => svc.close());
+
+  it(
+    "answers 504 EXECUTION_TIMEOUT in the error envelope, with the trace so far in details.result",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const workflowId = await createWorkflow(admin, loopingWorkflow("Runaway", 10_000, 100));
+      const reply = await admin.post(`/api/v1/workflows/${workflowId}/test`, {
+        community_id: community,
+        variables: { probe: "value" },
+      });
+      const details = expectError(reply, 504, "EXECUTION_TIMEOUT");
+      assert.match(reply.body.message, /exceeded its timeout of 1000 ms/);
+      assert.deepEqual(Object.keys(details).sort(), ["execution_id", "result", "workflow_id"]);
+      assert.equal(details.workflow_id, workflowId);
+
+      // biome-ignore lint/suspicious/noExplicitAny: the test result JSON, checked field by field
+      const result = details.result as any;
+      assert.equal(result.execution_id, details.execution_id);
+      assert.equal(result.workflow_id, workflowId);
+      assert.equal(result.test_mode, true);
+      assert.equal(result.status, "failed");
+      assert.equal(result.success, false);
+      assert.equal(result.error_code, "EXECUTION_TIMEOUT");
+      assert.equal(result.error, reply.body.message);
+      assert.equal(result.summary.passed, false);
+      assert.equal(result.final_variables.probe, "value");
+      assert.ok(result.trace.length > 0);
+      const work = result.trace.filter(
+        (t: { node_id: string; status: string }) =>
+          t.node_id === "work" && t.status === "completed",
+      );
+      assert.ok(work.length > 0, "the loop ran before the timeout stopped it");
+      assert.equal(work[0].output.kept, 999);
+      assert.ok(
+        result.trace.some((t: { status: string }) => t.status === "cancelled"),
+        "what was running when the timeout tripped is recorded cancelled",
+      );
+
+      // A dry-run stores nothing, a timed-out one neither.
+      const history = expectSuccess(
+        await admin.get(`/api/v1/workflows/${workflowId}/executions`),
+        200,
+      );
+      assert.deepEqual(history, []);
+    },
+  );
+
+  it("the same loop bounded to finish in time is 200 with a passed result (control)", async () => {
+    const workflowId = await createWorkflow(admin, loopingWorkflow("Bounded", 2, 10));
+    const reply = await admin.post(`/api/v1/workflows/${workflowId}/test`, {
+      community_id: community,
+    });
+    const data = expectSuccess(reply, 200);
+    assert.equal(reply.body.message, "Workflow test completed");
+    assert.equal(data.status, "completed");
+    assert.equal(data.summary.passed, true);
+    assert.equal(data.final_variables.kept, 999);
+  });
+});
