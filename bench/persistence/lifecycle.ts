@@ -117,7 +117,17 @@ const ids: string[] = [];
 const insertMs = await timed(total, async (i) => {
   const e = execution(i);
   ids.push(e.executionId);
-  await executions.insert(e);
+  await executions.insert(e, {
+    eventType: "AUDIT",
+    action: "execute_workflow",
+    result: "SUCCESS",
+    userId: e.triggeredBy,
+    communityId: e.communityId,
+    workflowId: e.workflowId,
+    executionId: e.executionId,
+    details: {},
+    at: e.createdAt,
+  });
 });
 const claimed: string[] = [];
 const claimMs = await timed(Math.ceil(total / claimBatch), async () => {

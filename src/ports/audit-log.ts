@@ -17,4 +17,9 @@ export interface AuditEvent {
 export interface AuditLog {
   /** Persists the event and writes it to the structured log. */
   record(event: AuditEvent): Promise<void>;
+  /**
+   * Writes to the structured log an event that was already persisted, in the same transaction
+   * as the change it describes (see ExecutionRepository.insert).
+   */
+  recorded(event: AuditEvent): void;
 }

@@ -2,6 +2,7 @@ import type { Execution, ExecutionWithNodeRuns } from "../domain/execution/execu
 import type { ExecutionStatus } from "../domain/execution/execution-status.js";
 import type { NodeRun } from "../domain/execution/node-run.js";
 import type { JsonObject, JsonValue } from "../domain/json.js";
+import type { AuditEvent } from "./audit-log.js";
 
 export interface ExecutionListFilter {
   workflowId: string;
@@ -55,7 +56,8 @@ export interface ClaimedExecution {
 }
 
 export interface ExecutionRepository {
-  insert(execution: Execution): Promise<void>;
+  /** Stores a new execution and the audit event of its creation, atomically. */
+  insert(execution: Execution, audit: AuditEvent): Promise<void>;
   /** The execution created by `triggeredBy` with this idempotency key at or after `since`. */
   findByIdempotencyKey(triggeredBy: string, key: string, since: Date): Promise<Execution | null>;
   get(

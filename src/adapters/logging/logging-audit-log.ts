@@ -13,6 +13,16 @@ export class LoggingAuditLog implements AuditLog {
   ) {}
 
   async record(event: AuditEvent): Promise<void> {
+    this.write(event);
+    await this.inner.record(event);
+  }
+
+  recorded(event: AuditEvent): void {
+    this.write(event);
+    this.inner.recorded(event);
+  }
+
+  private write(event: AuditEvent): void {
     const fields = {
       event_type: event.eventType,
       user: event.userId,
@@ -28,6 +38,5 @@ export class LoggingAuditLog implements AuditLog {
     if (event.eventType === "ERROR") this.logger.error(fields, message);
     else if (event.result === "SUCCESS") this.logger.info(fields, message);
     else this.logger.warn(fields, message);
-    await this.inner.record(event);
   }
 }

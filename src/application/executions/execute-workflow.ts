@@ -105,8 +105,14 @@ export class ExecuteWorkflow {
       finalVariables: {},
       cancelRequestedAt: null,
     };
+    const audit = this.auditor.successEvent(
+      principal,
+      "execute_workflow",
+      { ...subject, executionId: execution.executionId },
+      { version: execution.workflowVersion, trigger_source: execution.trigger.triggerSource },
+    );
     try {
-      await this.executions.insert(execution);
+      await this.executions.insert(execution, audit);
     } catch (error) {
       // A concurrent request with the same key won the insert: answer with its execution.
       const winner =
@@ -117,12 +123,7 @@ export class ExecuteWorkflow {
       return sameWorkflow(winner, input.workflowId);
     }
     this.wakeRunner();
-    await this.auditor.success(
-      principal,
-      "execute_workflow",
-      { ...subject, executionId: execution.executionId },
-      { version: execution.workflowVersion, trigger_source: execution.trigger.triggerSource },
-    );
+    this.auditor.recorded(audit);
     return execution;
   }
 }

@@ -1,5 +1,5 @@
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { AuditLog, AuditResult } from "../../ports/audit-log.js";
+import type { AuditEvent, AuditLog, AuditResult } from "../../ports/audit-log.js";
 import type { Clock } from "../../ports/clock.js";
 
 export interface AuditSubject {
@@ -42,6 +42,24 @@ export class Auditor {
     return this.write("AUTHZ", "DENIED", principal, action, subject, details);
   }
 
+  /**
+   * A success event for the caller to persist together with the change it describes; pass it
+   * to `recorded` once that change is stored.
+   */
+  successEvent(
+    principal: Principal,
+    action: string,
+    subject: AuditSubject,
+    details: Record<string, unknown> = {},
+  ): AuditEvent {
+    return this.event("AUDIT", "SUCCESS", principal, action, subject, details);
+  }
+
+  /** Logs an event persisted by the caller (see `successEvent`). */
+  recorded(event: AuditEvent): void {
+    this.log.recorded(event);
+  }
+
   private write(
     eventType: "AUDIT" | "AUTHZ",
     result: AuditResult,
@@ -50,7 +68,18 @@ export class Auditor {
     subject: AuditSubject,
     details: Record<string, unknown>,
   ): Promise<void> {
-    return this.log.record({
+    return this.log.record(this.event(eventType, result, principal, action, subject, details));
+  }
+
+  private event(
+    eventType: "AUDIT" | "AUTHZ",
+    result: AuditResult,
+    principal: Principal,
+    action: string,
+    subject: AuditSubject,
+    details: Record<string, unknown>,
+  ): AuditEvent {
+    return {
       eventType,
       action,
       result,
@@ -60,6 +89,6 @@ export class Auditor {
       executionId: subject.executionId ?? null,
       details: { key_id: principal.keyId, ...details },
       at: this.clock.now(),
-    });
+    };
   }
 }

@@ -11,9 +11,11 @@ import {
   anExecution,
   at,
   aWorkflow,
+  creationAudit,
   openTestPersistence,
   type TestPersistence,
   versionOf,
+  withAudit,
 } from "./fixtures.js";
 
 const outcome = (overrides: Partial<ExecutionOutcome> = {}): ExecutionOutcome => ({
@@ -48,7 +50,7 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     const inserted: Execution[] = [];
     for (let i = 0; i < count; i++) {
       const execution = anExecution(workflow, { createdAt: at(i), ...overrides });
-      await executions.insert(execution);
+      await executions.insert(execution, creationAudit(execution));
       inserted.push(execution);
     }
     return inserted;
@@ -81,7 +83,9 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     const [done, paused, leased] = await insertMany(3);
     assert.ok(done && paused && leased);
     await executions.finish(done.executionId, outcome());
-    await executions.insert(anExecution(workflow, { status: "paused", createdAt: at(-5) }));
+    await executions.insert(
+      ...withAudit(anExecution(workflow, { status: "paused", createdAt: at(-5) })),
+    );
     await executions.claim("runner-1", at(0), at(60_000), 10);
     assert.deepEqual(await executions.claim("runner-2", at(59_999), at(90_000), 10), []);
   });
@@ -243,7 +247,9 @@ describe("ExecutionRepository: claim exclusivity", () => {
     workflow = aWorkflow();
     await db.persistence.workflows.create(workflow, versionOf(workflow));
     for (let i = 0; i < total; i++) {
-      await db.persistence.executions.insert(anExecution(workflow, { createdAt: at(i % 7) }));
+      await db.persistence.executions.insert(
+        ...withAudit(anExecution(workflow, { createdAt: at(i % 7) })),
+      );
     }
   });
   after(() => db.close());

@@ -9,10 +9,12 @@ import {
   anExecution,
   at,
   aWorkflow,
+  creationAudit,
   openTestPersistence,
   type TestPersistence,
   uniqueId,
   versionOf,
+  withAudit,
 } from "./fixtures.js";
 
 function isDomainError(kind: DomainError["kind"], reason: DomainError["reason"]) {
@@ -42,36 +44,57 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
       idempotencyKey: uniqueId("key"),
       inputVariables: { deep: { list: [1, "two", null, { x: false }] }, unicode: "héllo ✓" },
     });
-    await executions.insert(execution);
+    await executions.insert(execution, creationAudit(execution));
     const stored = await executions.get(execution.executionId, { nodeRuns: false, logs: false });
     assert.deepEqual(stored, { ...execution, nodeRuns: [] });
     assert.equal(stored?.createdAt.getTime(), execution.createdAt.getTime());
     assert.equal(await executions.get(uniqueId("missing"), { nodeRuns: true, logs: true }), null);
   });
 
+  test("the creation audit event is stored with the execution, and not when the insert fails", async () => {
+    const execution = anExecution(workflow, { idempotencyKey: uniqueId("key") });
+    await executions.insert(execution, creationAudit(execution));
+    const rival = anExecution(workflow, {
+      idempotencyKey: execution.idempotencyKey,
+      triggeredBy: execution.triggeredBy,
+    });
+    await assert.rejects(
+      executions.insert(rival, creationAudit(rival)),
+      isDomainError("already_exists", "ALREADY_EXISTS"),
+    );
+    const stored = await db.persistence.auditEvents.list({ workflowId: workflow.workflowId });
+    const ids = stored.map((event) => event.executionId);
+    assert.ok(ids.includes(execution.executionId));
+    assert.ok(!ids.includes(rival.executionId), "the failed insert left no audit event");
+    assert.deepEqual(
+      stored.find((event) => event.executionId === execution.executionId),
+      creationAudit(execution),
+    );
+  });
+
   test("a duplicate id is ALREADY_EXISTS; an unknown workflow is WORKFLOW_NOT_FOUND", async () => {
     const execution = anExecution(workflow);
-    await executions.insert(execution);
+    await executions.insert(execution, creationAudit(execution));
     await assert.rejects(
-      executions.insert(execution),
+      executions.insert(execution, creationAudit(execution)),
       isDomainError("already_exists", "ALREADY_EXISTS"),
     );
     await assert.rejects(
-      executions.insert(anExecution(aWorkflow())),
+      executions.insert(...withAudit(anExecution(aWorkflow()))),
       isDomainError("not_found", "WORKFLOW_NOT_FOUND"),
     );
   });
 
   test("in a burst of concurrent writes, a failing one fails alone", async () => {
     const existing = anExecution(workflow);
-    await executions.insert(existing);
+    await executions.insert(existing, creationAudit(existing));
     const fresh = [anExecution(workflow), anExecution(workflow), anExecution(workflow)];
     const results = await Promise.allSettled([
-      executions.insert(fresh[0] as Execution),
-      executions.insert(existing),
-      executions.insert(fresh[1] as Execution),
+      executions.insert(...withAudit(fresh[0] as Execution)),
+      executions.insert(existing, creationAudit(existing)),
+      executions.insert(...withAudit(fresh[1] as Execution)),
       executions.appendNodeRuns(existing.executionId, [aNodeRun(1), aNodeRun(1)], null),
-      executions.insert(fresh[2] as Execution),
+      executions.insert(...withAudit(fresh[2] as Execution)),
       executions.appendNodeRuns(existing.executionId, [aNodeRun(2)], { ok: true }),
     ]);
     assert.deepEqual(
@@ -92,7 +115,7 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
       idempotencyKey: key,
       createdAt: at(0),
     });
-    await executions.insert(first);
+    await executions.insert(first, creationAudit(first));
 
     assert.equal(
       (await executions.findByIdempotencyKey("ada", key, at(0)))?.executionId,
@@ -102,7 +125,7 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
     assert.equal(await executions.findByIdempotencyKey("bob", key, at(-1)), null);
 
     const sameKeyOtherUser = anExecution(workflow, { triggeredBy: "bob", idempotencyKey: key });
-    await executions.insert(sameKeyOtherUser);
+    await executions.insert(sameKeyOtherUser, creationAudit(sameKeyOtherUser));
 
     const duplicate = anExecution(workflow, {
       triggeredBy: "ada",
@@ -110,18 +133,18 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
       createdAt: at(5),
     });
     await assert.rejects(
-      executions.insert(duplicate),
+      executions.insert(duplicate, creationAudit(duplicate)),
       isDomainError("already_exists", "ALREADY_EXISTS"),
     );
 
     // Only a holder created before `before` gives the key up.
     await executions.releaseIdempotencyKey("ada", key, at(0));
     await assert.rejects(
-      executions.insert(duplicate),
+      executions.insert(duplicate, creationAudit(duplicate)),
       isDomainError("already_exists", "ALREADY_EXISTS"),
     );
     await executions.releaseIdempotencyKey("ada", key, at(1));
-    await executions.insert(duplicate);
+    await executions.insert(duplicate, creationAudit(duplicate));
     assert.equal(
       (await executions.findByIdempotencyKey("ada", key, at(-1)))?.executionId,
       duplicate.executionId,
@@ -132,7 +155,7 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
 
   test("appendNodeRuns stores batches in sequence order; logs can be left out", async () => {
     const execution = anExecution(workflow);
-    await executions.insert(execution);
+    await executions.insert(execution, creationAudit(execution));
     const runs = [
       aNodeRun(1),
       aNodeRun(2, {
@@ -165,7 +188,7 @@ describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
 
   test("appendNodeRuns: a repeated sequence is CONFLICT, an unknown execution NOT_FOUND", async () => {
     const execution = anExecution(workflow);
-    await executions.insert(execution);
+    await executions.insert(execution, creationAudit(execution));
     await executions.appendNodeRuns(execution.executionId, [aNodeRun(1)], null);
     await assert.rejects(
       executions.appendNodeRuns(execution.executionId, [aNodeRun(2), aNodeRun(1)], null),
@@ -212,9 +235,9 @@ describe("ExecutionRepository.list", () => {
         status: statuses[i % statuses.length],
       });
       all.push(execution);
-      await executions.insert(execution);
+      await executions.insert(execution, creationAudit(execution));
     }
-    await executions.insert(anExecution(otherWorkflow, { createdAt: at(999_999) }));
+    await executions.insert(...withAudit(anExecution(otherWorkflow, { createdAt: at(999_999) })));
     expected = [...all].sort(
       (a, b) =>
         b.createdAt.getTime() - a.createdAt.getTime() ||
@@ -317,7 +340,8 @@ describe("ExecutionRepository.list", () => {
       e4: make(4, { status: "running", startedAt: at(75) }),
       e5: make(5, { status: "completed", startedAt: at(75), durationMs: 50 }),
     };
-    for (const execution of Object.values(runs)) await executions.insert(execution);
+    for (const execution of Object.values(runs))
+      await executions.insert(execution, creationAudit(execution));
     const order = async (sort: {
       by: "created_at" | "start_time" | "status" | "execution_time";
       order: "asc" | "desc";

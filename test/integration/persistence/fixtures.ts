@@ -8,6 +8,7 @@ import type { Execution } from "../../../src/domain/execution/execution.js";
 import type { NodeRun } from "../../../src/domain/execution/node-run.js";
 import type { Principal } from "../../../src/domain/permissions/principal.js";
 import type { Workflow, WorkflowVersion } from "../../../src/domain/workflow/workflow.js";
+import type { AuditEvent } from "../../../src/ports/audit-log.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
 
 /** A fixed instant with milliseconds, so precision loss would show. */
@@ -183,4 +184,24 @@ export function aNodeRun(sequence: number, overrides: Partial<NodeRun> = {}): No
     simulatedRequest: null,
     ...overrides,
   };
+}
+
+/** The audit event stored with an execution's insert (what ExecuteWorkflow passes). */
+export function creationAudit(execution: Execution): AuditEvent {
+  return {
+    eventType: "AUDIT",
+    action: "execute_workflow",
+    result: "SUCCESS",
+    userId: execution.triggeredBy,
+    communityId: execution.communityId,
+    workflowId: execution.workflowId,
+    executionId: execution.executionId,
+    details: {},
+    at: execution.createdAt,
+  };
+}
+
+/** Arguments for ExecutionRepository.insert: the execution and its creation audit event. */
+export function withAudit(execution: Execution): [Execution, AuditEvent] {
+  return [execution, creationAudit(execution)];
 }

@@ -5,6 +5,7 @@ import {
   aNodeRun,
   anExecution,
   aWorkflow,
+  creationAudit,
   openTestPersistence,
   type TestPersistence,
   versionOf,
@@ -24,7 +25,7 @@ describe("node outputs with NUL characters", () => {
 
   test("are stored (as U+FFFD on PostgreSQL) instead of failing the write", async () => {
     const execution = anExecution(workflow);
-    await db.persistence.executions.insert(execution);
+    await db.persistence.executions.insert(execution, creationAudit(execution));
     const run = aNodeRun(1, { output: { body: "a\u0000b", "k\u0000": ["\u0000"] } });
     await db.persistence.executions.appendNodeRuns(execution.executionId, [run], null);
     const stored = await db.persistence.executions.get(execution.executionId, {

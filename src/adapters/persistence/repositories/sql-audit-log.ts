@@ -1,12 +1,12 @@
-import { v7 as uuidv7 } from "uuid";
 import type { AuditEvent, AuditLog } from "../../../ports/audit-log.js";
-import { auditEventFromRow } from "../mappers/audit-event-rows.js";
+import {
+  auditEventFromRow,
+  auditEventInsertParams,
+  insertAuditEventSql,
+} from "../mappers/audit-event-rows.js";
 import type { PersistenceContext } from "../persistence-context.js";
 import type { SqlParam } from "../sql/sql-client.js";
 import type { AuditEventFilter, AuditEventReader } from "./audit-event-filter.js";
-
-const insertSql =
-  "insert into audit_events (id, at, event_type, action, result, user_id, community_id, workflow_id, execution_id, details) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /**
  * The audit trail table. `record` only persists (structured logging is layered on top
@@ -16,19 +16,11 @@ export class SqlAuditLog implements AuditLog, AuditEventReader {
   constructor(private readonly db: PersistenceContext) {}
 
   async record(event: AuditEvent): Promise<void> {
-    await this.db.sql.run(insertSql, [
-      uuidv7(),
-      event.at,
-      event.eventType,
-      event.action,
-      event.result,
-      event.userId,
-      event.communityId,
-      event.workflowId,
-      event.executionId,
-      JSON.stringify(event.details),
-    ]);
+    await this.db.sql.run(insertAuditEventSql, auditEventInsertParams(event));
   }
+
+  /** Persisted by whoever stored the change with it; nothing left to do here. */
+  recorded(_event: AuditEvent): void {}
 
   async list(filter: AuditEventFilter): Promise<AuditEvent[]> {
     const conditions: string[] = [];

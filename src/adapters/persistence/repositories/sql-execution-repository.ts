@@ -2,6 +2,7 @@ import { DomainError } from "../../../domain/errors.js";
 import type { Execution, ExecutionWithNodeRuns } from "../../../domain/execution/execution.js";
 import type { NodeRun } from "../../../domain/execution/node-run.js";
 import type { JsonValue } from "../../../domain/json.js";
+import type { AuditEvent } from "../../../ports/audit-log.js";
 import type {
   ClaimedExecution,
   ExecutionListFilter,
@@ -10,6 +11,7 @@ import type {
   ExecutionPaging,
   ExecutionRepository,
 } from "../../../ports/execution-repository.js";
+import { auditEventInsertParams, insertAuditEventSql } from "../mappers/audit-event-rows.js";
 import { jsonText } from "../mappers/column-values.js";
 import {
   executionFromRow,
@@ -39,6 +41,9 @@ set status = ?, end_time = ?, duration_ms = ?, execution_time_seconds = ?, nodes
     lease_expires_at = null, updated_at = ?
 where execution_id = ? and status in ('pending', 'running')`;
 
+/** Both inserts run, in one statement; the audit row does not read the execution's. */
+const insertWithAuditSql = `with execution as (${insertExecutionSql} returning 1) ${insertAuditEventSql}`;
+
 const nodeRunsWithoutLogs = nodeRunColumns.filter((column) => column !== "logs").join(", ");
 
 /**
@@ -48,10 +53,22 @@ const nodeRunsWithoutLogs = nodeRunColumns.filter((column) => column !== "logs")
 export class SqlExecutionRepository implements ExecutionRepository {
   constructor(private readonly db: PersistenceContext) {}
 
-  /** A duplicate id or idempotency key is ALREADY_EXISTS; an unknown workflow is WORKFLOW_NOT_FOUND. */
-  async insert(execution: Execution): Promise<void> {
+  /**
+   * A duplicate id or idempotency key is ALREADY_EXISTS; an unknown workflow is
+   * WORKFLOW_NOT_FOUND. PostgreSQL: one statement; SQLite: one unit of the group commit.
+   */
+  async insert(execution: Execution, audit: AuditEvent): Promise<void> {
+    const executionParams = executionInsertParams(execution);
+    const auditParams = auditEventInsertParams(audit);
     try {
-      await this.db.sql.run(insertExecutionSql, executionInsertParams(execution));
+      if (this.db.dialect === "postgresql") {
+        await this.db.sql.run(insertWithAuditSql, [...executionParams, ...auditParams]);
+      } else {
+        await this.db.sql.atomic([
+          { sql: insertExecutionSql, params: executionParams },
+          { sql: insertAuditEventSql, params: auditParams },
+        ]);
+      }
     } catch (error) {
       const violated = violatedConstraint(error);
       if (violated === "foreign_key") throw DomainError.workflowNotFound(execution.workflowId);
