@@ -78,9 +78,10 @@ export interface ExecutionRepository {
   appendNodeRuns(executionId: string, runs: NodeRun[], checkpoint: JsonValue | null): Promise<void>;
   /**
    * Compare-and-set to a terminal status: applies only while the stored status is pending or
-   * running. Returns false when the execution was already terminal.
+   * running. Returns false when the execution was already terminal. `nodeRuns` not stored yet
+   * are appended in the same transaction (whether or not the status applies).
    */
-  finish(executionId: string, outcome: ExecutionOutcome): Promise<boolean>;
+  finish(executionId: string, outcome: ExecutionOutcome, nodeRuns?: NodeRun[]): Promise<boolean>;
   /** Marks a non-terminal execution as cancel-requested; false when already terminal. */
   requestCancel(executionId: string, at: Date): Promise<boolean>;
   /** Of these executions, the ones with a cancel request (checked by the owning runner). */

@@ -1,5 +1,6 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Execution } from "../../domain/execution/execution.js";
+import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
@@ -222,14 +223,15 @@ export class ExecutionRunner {
     } catch (error) {
       outcome = failedOutcome(error);
     }
-    await writer.flush();
+    const unstored = await writer.close();
     const cause = signal.aborted ? (signal.reason as AbortCause) : null;
     if (cause === "shutdown" || cause === "lease_lost") {
       // Left running: the lease is released (shutdown) or already someone else's.
+      await writer.store(unstored);
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
-    await this.finish(execution, startedAt, trace, outcome, claimed);
+    await this.finish(execution, startedAt, trace, outcome, claimed, { writer, unstored });
   }
 
   private async finish(
@@ -238,6 +240,7 @@ export class ExecutionRunner {
     trace: ExecutionTrace,
     outcome: EngineOutcome,
     claimed: ClaimedExecution,
+    last?: { writer: NodeRunWriter; unstored: NodeRun[] },
   ): Promise<void> {
     const completedAt = this.clock.now();
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
@@ -254,7 +257,8 @@ export class ExecutionRunner {
       finalOutput: outcome.finalOutput,
       finalVariables: outcome.finalVariables,
     };
-    const applied = await this.executions.finish(execution.executionId, record);
+    const applied = await this.executions.finish(execution.executionId, record, last?.unstored);
+    if (last !== undefined) last.writer.published(last.unstored);
     trace.finish(outcome, durationMs);
     if (!applied) return;
     this.publishStatus(

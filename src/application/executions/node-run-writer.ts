@@ -5,13 +5,15 @@ import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 
 /**
- * Persists the node runs of one execution in batches: runs reported while a write is in flight
- * go into the next write. Watchers are told about a run only after it is stored, so nothing a
- * client saw can be lost in a crash.
+ * Persists the node runs of one execution in batches while it runs: runs reported while a write
+ * is in flight go into the next write. Watchers are told about a run only after it is stored,
+ * so nothing a client saw can be lost in a crash. When the run ends, `close` hands back what is
+ * not stored yet, so the last runs can be written together with the terminal state.
  */
 export class NodeRunWriter {
   private pending: NodeRun[] = [];
   private writing: Promise<void> | null = null;
+  private closed = false;
   private failure: unknown = null;
 
   constructor(
@@ -24,30 +26,48 @@ export class NodeRunWriter {
 
   add(run: NodeRun): void {
     this.pending.push(run);
-    if (this.writing === null) {
+    if (this.writing === null && !this.closed) {
       this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
     }
   }
 
-  /** Waits until every reported run is stored; rethrows a write failure. */
-  async flush(): Promise<void> {
+  /**
+   * Stops writing in the background: waits for the write in flight, rethrows a write failure,
+   * and returns the runs not stored yet. The caller stores them (`store`, or with the terminal
+   * state followed by `published`).
+   */
+  async close(): Promise<NodeRun[]> {
+    this.closed = true;
     while (this.writing !== null) await this.writing;
-    if (this.pending.length > 0) await this.drain();
     if (this.failure !== null) throw this.failure;
+    const rest = this.pending;
+    this.pending = [];
+    return rest;
+  }
+
+  /** Stores runs with the current checkpoint, then tells watchers. */
+  async store(runs: NodeRun[]): Promise<void> {
+    if (runs.length === 0) return;
+    // Taken synchronously with the batch, so it covers exactly the runs being written.
+    const checkpoint = this.checkpoint();
+    await this.executions.appendNodeRuns(this.executionId, runs, checkpoint);
+    this.published(runs);
+  }
+
+  /** Tells watchers about runs that are stored. */
+  published(runs: readonly NodeRun[]): void {
+    const time = this.clock.now();
+    for (const nodeRun of runs) {
+      this.bus.publish({ kind: "node_run", executionId: this.executionId, time, nodeRun });
+    }
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0 && this.failure === null) {
+      while (this.pending.length > 0 && this.failure === null && !this.closed) {
         const batch = this.pending;
         this.pending = [];
-        // Taken synchronously with the batch, so it covers exactly the runs being written.
-        const checkpoint = this.checkpoint();
-        await this.executions.appendNodeRuns(this.executionId, batch, checkpoint);
-        const time = this.clock.now();
-        for (const nodeRun of batch) {
-          this.bus.publish({ kind: "node_run", executionId: this.executionId, time, nodeRun });
-        }
+        await this.store(batch);
       }
     } catch (error) {
       this.failure = error;

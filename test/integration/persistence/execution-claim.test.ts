@@ -12,6 +12,7 @@ import {
   at,
   aWorkflow,
   creationAudit,
+  isDomainError,
   openTestPersistence,
   type TestPersistence,
   versionOf,
@@ -198,6 +199,44 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
       ),
     );
     assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  test("finish stores the last node runs with the terminal state, in sequence order", async () => {
+    const [execution, other] = await insertMany(2);
+    assert.ok(execution && other);
+    await executions.claim("runner-1", at(0), at(60_000), 2);
+    await executions.appendNodeRuns(execution.executionId, [aNodeRun(1)], { cursor: 1 });
+    // More runs than one multi-row INSERT holds on SQLite.
+    const last = Array.from({ length: 37 }, (_, index) => aNodeRun(index + 2));
+    assert.equal(await executions.finish(execution.executionId, outcome(), last), true);
+    const stored = await executions.get(execution.executionId, { nodeRuns: true, logs: true });
+    assert.equal(stored?.status, "completed");
+    assert.deepEqual(stored?.nodeRuns, [aNodeRun(1), ...last]);
+
+    assert.equal(
+      await executions.finish(execution.executionId, outcome({ status: "failed" }), [aNodeRun(39)]),
+      false,
+      "a finished execution is not finished again",
+    );
+    const again = await executions.get(execution.executionId, { nodeRuns: true, logs: false });
+    assert.equal(again?.status, "completed");
+    assert.deepEqual(
+      again?.nodeRuns.map((run) => run.sequence),
+      Array.from({ length: 39 }, (_, index) => index + 1),
+      "the runs are stored even when the state is not applied",
+    );
+
+    await assert.rejects(
+      executions.finish(other.executionId, outcome(), [aNodeRun(1), aNodeRun(1)]),
+      isDomainError("conflict", "CONFLICT"),
+    );
+    const untouched = await executions.get(other.executionId, { nodeRuns: true, logs: false });
+    assert.equal(untouched?.status, "running", "a failed write changed nothing");
+    assert.deepEqual(untouched?.nodeRuns, []);
+    await assert.rejects(
+      executions.finish("no-such-execution", outcome(), [aNodeRun(1)]),
+      isDomainError("not_found", "NOT_FOUND"),
+    );
   });
 
   test("requestCancel marks non-terminal executions once and is false on finished ones", async () => {

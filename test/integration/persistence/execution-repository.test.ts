@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { DomainError } from "../../../src/domain/errors.js";
 import type { Execution } from "../../../src/domain/execution/execution.js";
 import type { Workflow } from "../../../src/domain/workflow/workflow.js";
 import type { ExecutionRepository } from "../../../src/ports/execution-repository.js";
@@ -10,21 +9,13 @@ import {
   at,
   aWorkflow,
   creationAudit,
+  isDomainError,
   openTestPersistence,
   type TestPersistence,
   uniqueId,
   versionOf,
   withAudit,
 } from "./fixtures.js";
-
-function isDomainError(kind: DomainError["kind"], reason: DomainError["reason"]) {
-  return (error: unknown) => {
-    assert.ok(DomainError.is(error), `expected a DomainError, got ${String(error)}`);
-    assert.equal(error.kind, kind);
-    assert.equal(error.reason, reason);
-    return true;
-  };
-}
 
 describe("ExecutionRepository: insert, get, idempotency, node runs", () => {
   let db: TestPersistence;

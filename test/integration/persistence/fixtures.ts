@@ -1,9 +1,11 @@
+import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import {
   type OpenPersistenceOptions,
   openPersistence,
   type Persistence,
 } from "../../../src/adapters/persistence/open-persistence.js";
+import { DomainError } from "../../../src/domain/errors.js";
 import type { Execution } from "../../../src/domain/execution/execution.js";
 import type { NodeRun } from "../../../src/domain/execution/node-run.js";
 import type { Principal } from "../../../src/domain/permissions/principal.js";
@@ -204,4 +206,14 @@ export function creationAudit(execution: Execution): AuditEvent {
 /** Arguments for ExecutionRepository.insert: the execution and its creation audit event. */
 export function withAudit(execution: Execution): [Execution, AuditEvent] {
   return [execution, creationAudit(execution)];
+}
+
+/** An assert.rejects matcher for a DomainError of this kind and reason. */
+export function isDomainError(kind: DomainError["kind"], reason: DomainError["reason"]) {
+  return (error: unknown) => {
+    assert.ok(DomainError.is(error), `expected a DomainError, got ${String(error)}`);
+    assert.equal(error.kind, kind);
+    assert.equal(error.reason, reason);
+    return true;
+  };
 }

@@ -3,7 +3,7 @@ import type { JsonValue } from "../../../domain/json.js";
 import type { Dialect } from "../dialect.js";
 import { jsonText } from "../mappers/column-values.js";
 import { nodeRunColumns, nodeRunParams, nodeRunRecord } from "../mappers/node-run-rows.js";
-import type { SqlClient } from "../sql/sql-client.js";
+import type { SqlClient, SqlParam, SqlStatement } from "../sql/sql-client.js";
 
 const recordTypes: Record<(typeof nodeRunColumns)[number], string> = {
   sequence: "int",
@@ -28,22 +28,57 @@ const recordTypes: Record<(typeof nodeRunColumns)[number], string> = {
 };
 
 /**
- * PostgreSQL: one statement (one round trip, atomic) whatever the batch size. The batch is one
- * JSON parameter expanded by jsonb_to_recordset; a JSON null becomes SQL NULL there, as the
- * SQLite path stores it.
+ * PostgreSQL: a CTE inserting a batch of node runs (one JSON parameter expanded by
+ * jsonb_to_recordset; a JSON null becomes SQL NULL there, as the SQLite path stores it), for
+ * a statement that counts them with `(select count(*) from inserted)`.
  */
-const postgresSql = `
-with inserted as (
+export const postgresInsertedNodeRuns = `
+inserted as (
   insert into workflow_node_executions (execution_id, ${nodeRunColumns.join(", ")})
   select ?, ${nodeRunColumns.map((c) => `r.${c}`).join(", ")}
   from jsonb_to_recordset(?::jsonb) as r(${nodeRunColumns.map((c) => `${c} ${recordTypes[c]}`).join(", ")})
   returning 1
-)
+)`;
+
+export function postgresNodeRunParams(executionId: string, runs: readonly NodeRun[]): SqlParam[] {
+  return [executionId, JSON.stringify(runs.map(nodeRunRecord))];
+}
+
+/** PostgreSQL: one statement (one round trip, atomic) whatever the batch size. */
+const postgresSql = `
+with ${postgresInsertedNodeRuns}
 update workflow_executions
 set checkpoint = ?::jsonb, node_run_count = node_run_count + (select count(*) from inserted)
 where execution_id = ?`;
 
-const sqliteInsertSql = `insert into workflow_node_executions (execution_id, ${nodeRunColumns.join(", ")}) values (?, ${nodeRunColumns.map(() => "?").join(", ")})`;
+/** SQLite: rows per INSERT; a statement per row count up to this is prepared once. */
+const sqliteRowsPerInsert = 16;
+const sqliteRow = `(?, ${nodeRunColumns.map(() => "?").join(", ")})`;
+const sqliteInserts = Array.from(
+  { length: sqliteRowsPerInsert },
+  (_, index) =>
+    `insert into workflow_node_executions (execution_id, ${nodeRunColumns.join(", ")}) values ${Array(
+      index + 1,
+    )
+      .fill(sqliteRow)
+      .join(", ")}`,
+);
+
+/** SQLite: multi-row INSERTs of the runs, for one atomic unit with the execution's update. */
+export function sqliteNodeRunInserts(
+  executionId: string,
+  runs: readonly NodeRun[],
+): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  for (let start = 0; start < runs.length; start += sqliteRowsPerInsert) {
+    const chunk = runs.slice(start, start + sqliteRowsPerInsert);
+    statements.push({
+      sql: sqliteInserts[chunk.length - 1] as string,
+      params: chunk.flatMap((run) => [executionId, ...nodeRunParams(run)]),
+    });
+  }
+  return statements;
+}
 
 const sqliteCheckpointSql =
   "update workflow_executions set checkpoint = ?, node_run_count = node_run_count + ? where execution_id = ?";
@@ -58,11 +93,11 @@ export async function appendNodeRuns(
 ): Promise<boolean> {
   const checkpointText = jsonText(checkpoint);
   if (dialect === "postgresql") {
-    const batch = JSON.stringify(runs.map(nodeRunRecord));
-    return (await sql.run(postgresSql, [executionId, batch, checkpointText, executionId])) > 0;
+    const params = [...postgresNodeRunParams(executionId, runs), checkpointText, executionId];
+    return (await sql.run(postgresSql, params)) > 0;
   }
   const changes = await sql.atomic([
-    ...runs.map((run) => ({ sql: sqliteInsertSql, params: [executionId, ...nodeRunParams(run)] })),
+    ...sqliteNodeRunInserts(executionId, runs),
     { sql: sqliteCheckpointSql, params: [checkpointText, runs.length, executionId] },
   ]);
   return (changes.at(-1) ?? 0) > 0;

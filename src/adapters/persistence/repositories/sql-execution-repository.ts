@@ -12,7 +12,6 @@ import type {
   ExecutionRepository,
 } from "../../../ports/execution-repository.js";
 import { auditEventInsertParams, insertAuditEventSql } from "../mappers/audit-event-rows.js";
-import { jsonText } from "../mappers/column-values.js";
 import {
   executionFromRow,
   executionInsertParams,
@@ -32,14 +31,7 @@ import {
   isNewestFirst,
   newestFirst,
 } from "./execution-list-query.js";
-
-const finishSql = `
-update workflow_executions
-set status = ?, end_time = ?, duration_ms = ?, execution_time_seconds = ?, nodes_executed = ?,
-    total_nodes = coalesce(?, total_nodes), failed_nodes = ?, error_reason = ?, error_message = ?,
-    error_node_id = ?, final_output = ?, final_variables = ?, lease_owner = null,
-    lease_expires_at = null, updated_at = ?
-where execution_id = ? and status in ('pending', 'running')`;
+import { finishExecution } from "./finish-execution.js";
 
 /** Both inserts run, in one statement; the audit row does not read the execution's. */
 const insertWithAuditSql = `with execution as (${insertExecutionSql} returning 1) ${insertAuditEventSql}`;
@@ -198,41 +190,20 @@ export class SqlExecutionRepository implements ExecutionRepository {
     runs: NodeRun[],
     checkpoint: JsonValue | null,
   ): Promise<void> {
-    let found: boolean;
-    try {
-      found = await appendNodeRuns(this.db.sql, this.db.dialect, executionId, runs, checkpoint);
-    } catch (error) {
-      const violated = violatedConstraint(error);
-      if (violated === "foreign_key") throw executionNotFound(executionId);
-      if (violated !== "unique") throw error;
-      throw new DomainError(
-        "conflict",
-        "CONFLICT",
-        `a node run with one of these sequence numbers is already stored for execution ${executionId}`,
-        { metadata: { execution_id: executionId }, cause: error },
-      );
-    }
+    const found = await nodeRunWrite(executionId, () =>
+      appendNodeRuns(this.db.sql, this.db.dialect, executionId, runs, checkpoint),
+    );
     if (!found) throw executionNotFound(executionId);
   }
 
-  async finish(executionId: string, outcome: ExecutionOutcome): Promise<boolean> {
-    const changed = await this.db.sql.run(finishSql, [
-      outcome.status,
-      outcome.completedAt,
-      outcome.durationMs,
-      outcome.durationMs / 1000,
-      outcome.nodesExecuted,
-      outcome.totalNodes ?? null,
-      JSON.stringify(outcome.failedNodes),
-      outcome.errorReason,
-      outcome.errorMessage,
-      outcome.errorNodeId,
-      jsonText(outcome.finalOutput),
-      JSON.stringify(outcome.finalVariables),
-      outcome.completedAt,
-      executionId,
-    ]);
-    return changed > 0;
+  finish(
+    executionId: string,
+    outcome: ExecutionOutcome,
+    nodeRuns: NodeRun[] = [],
+  ): Promise<boolean> {
+    return nodeRunWrite(executionId, () =>
+      finishExecution(this.db.sql, this.db.dialect, executionId, outcome, nodeRuns),
+    );
   }
 
   async requestCancel(executionId: string, at: Date): Promise<boolean> {
@@ -276,6 +247,23 @@ function compareOldestFirst(a: Execution, b: Execution): number {
   const byTime = a.createdAt.getTime() - b.createdAt.getTime();
   if (byTime !== 0) return byTime;
   return a.executionId < b.executionId ? -1 : a.executionId > b.executionId ? 1 : 0;
+}
+
+/** Maps constraint violations of a write that stores node runs to domain errors. */
+async function nodeRunWrite<T>(executionId: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const violated = violatedConstraint(error);
+    if (violated === "foreign_key") throw executionNotFound(executionId);
+    if (violated !== "unique") throw error;
+    throw new DomainError(
+      "conflict",
+      "CONFLICT",
+      `a node run with one of these sequence numbers is already stored for execution ${executionId}`,
+      { metadata: { execution_id: executionId }, cause: error },
+    );
+  }
 }
 
 function executionNotFound(executionId: string): DomainError {
