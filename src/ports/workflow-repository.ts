@@ -2,13 +2,26 @@ import type { Principal } from "../domain/permissions/principal.js";
 import type { Workflow, WorkflowStatus, WorkflowVersion } from "../domain/workflow/workflow.js";
 
 export interface WorkflowListFilter {
-  communityId: number;
+  /** Only this community's workflows; absent: every community (visibility still applies). */
+  communityId?: number;
   entityId?: number;
   status?: WorkflowStatus;
   /** Case-insensitive substring of name or description. */
   search?: string;
   /** Only workflows this principal can view (owner, admin, or a grant with can_view). */
   viewer: Principal;
+}
+
+/** What a workflow's stored executions add up to (the original module's counters). */
+export interface WorkflowExecutionStats {
+  /** Every stored execution, whatever its status. */
+  executionCount: number;
+  /** Executions that completed. */
+  successCount: number;
+  /** Executions that failed. */
+  failureCount: number;
+  /** When the most recent execution was created (accepted); null without executions. */
+  lastExecutedAt: Date | null;
 }
 
 export interface Page<T> {
@@ -28,4 +41,9 @@ export interface WorkflowRepository {
   save(workflow: Workflow, expectedVersion: number, newVersion?: WorkflowVersion): Promise<void>;
   /** Ordered by updatedAt descending, then workflowId. */
   list(filter: WorkflowListFilter, page: number, perPage: number): Promise<Page<Workflow>>;
+  /**
+   * Execution statistics of the given workflows, in one aggregate query; a workflow without
+   * executions is absent from the map.
+   */
+  executionStats(workflowIds: readonly string[]): Promise<Map<string, WorkflowExecutionStats>>;
 }

@@ -1,11 +1,15 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Workflow, WorkflowStatus } from "../../domain/workflow/workflow.js";
-import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type {
+  WorkflowExecutionStats,
+  WorkflowRepository,
+} from "../../ports/workflow-repository.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 
 export interface ListWorkflowsInput {
-  communityId: number;
+  /** One community's workflows; absent (or 0, the RPC's unset value): every community. */
+  communityId?: number;
   entityId?: number;
   status?: WorkflowStatus;
   search?: string;
@@ -13,27 +17,42 @@ export interface ListWorkflowsInput {
   perPage?: number;
 }
 
+/** A listed workflow with what its stored executions add up to. */
+export type WorkflowListItem = Workflow & { executionStats: WorkflowExecutionStats };
+
 export interface WorkflowList {
-  workflows: Workflow[];
+  workflows: WorkflowListItem[];
   pagination: PaginationMeta;
 }
 
-/** Workflows of one community that the caller can view, most recently updated first. */
+const noExecutions: WorkflowExecutionStats = {
+  executionCount: 0,
+  successCount: 0,
+  failureCount: 0,
+  lastExecutedAt: null,
+};
+
+/**
+ * Workflows the caller can view, most recently updated first: of one community, or of every
+ * community (admins see all; others what they own or were granted can_view, the same rules as
+ * GetWorkflow). Each carries its execution statistics, read for the whole page at once.
+ */
 export class ListWorkflows {
   constructor(private readonly workflows: WorkflowRepository) {}
 
   async execute(principal: Principal, input: ListWorkflowsInput): Promise<WorkflowList> {
-    if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
-      throw DomainError.badRequest("community_id is required", [
-        { field: "community_id", description: "community_id is required" },
+    const communityId = input.communityId === 0 ? undefined : input.communityId;
+    if (communityId !== undefined && (!Number.isSafeInteger(communityId) || communityId < 0)) {
+      throw DomainError.badRequest("invalid community_id", [
+        { field: "community_id", description: "community_id must be a positive integer" },
       ]);
     }
     const paging = normalizePage(input.page, input.perPage);
     const search = input.search?.trim();
     const result = await this.workflows.list(
       {
-        communityId: input.communityId,
         viewer: principal,
+        ...(communityId === undefined ? {} : { communityId }),
         ...(input.entityId === undefined ? {} : { entityId: input.entityId }),
         ...(input.status === undefined ? {} : { status: input.status }),
         ...(search ? { search } : {}),
@@ -41,6 +60,13 @@ export class ListWorkflows {
       paging.page,
       paging.perPage,
     );
-    return { workflows: result.items, pagination: paginationMeta(paging, result.total) };
+    const stats = await this.workflows.executionStats(result.items.map((w) => w.workflowId));
+    return {
+      workflows: result.items.map((workflow) => ({
+        ...workflow,
+        executionStats: stats.get(workflow.workflowId) ?? { ...noExecutions },
+      })),
+      pagination: paginationMeta(paging, result.total),
+    };
   }
 }

@@ -183,6 +183,16 @@ describe("GET /api/v1/workflows (W2)", () => {
     ]) {
       assert.ok(key in page1[0], `list item lacks ${key}`);
     }
+    // The original module's execution counters; these workflows never ran.
+    assert.deepEqual(
+      [
+        page1[0].execution_count,
+        page1[0].success_count,
+        page1[0].failure_count,
+        page1[0].last_executed_at,
+      ],
+      [0, 0, 0, null],
+    );
     const second = await admin.get(`/api/v1/workflows?community_id=${community}&page=2&per_page=2`);
     assert.deepEqual(
       expectSuccess(second, 200).map((w: { name: string }) => w.name),
@@ -230,7 +240,17 @@ describe("GET /api/v1/workflows (W2)", () => {
       400,
       "BAD_REQUEST",
     );
-    expectError(await admin.get("/api/v1/workflows"), 400, "BAD_REQUEST");
+    // Without community_id: every community the caller can see (an admin: all of them).
+    const everywhere = await admin.get("/api/v1/workflows?per_page=100");
+    const names = expectSuccess(everywhere, 200).map((w: { name: string }) => w.name);
+    for (const name of ["Alpha", "Beta", "Gamma"]) assert.ok(names.includes(name), name);
+    assert.ok(everywhere.body.meta.pagination.total >= 3);
+    assert.ok(
+      expectSuccess(everywhere, 200).some(
+        (w: { community_id: number }) => w.community_id !== community,
+      ),
+      "workflows of other communities are listed too",
+    );
   });
 });
 

@@ -10,7 +10,9 @@ import {
   WorkflowSchema,
   WorkflowStatus,
 } from "../../../gen/waddlebot/workflow/v1/workflow_pb.js";
+import type { WorkflowExecutionStats } from "../../../ports/workflow-repository.js";
 import { toTimestamp } from "./proto-scalars.js";
+import { executionStatsToProto } from "./workflow-list-to-proto.js";
 
 const statusToProto = {
   draft: WorkflowStatus.DRAFT,
@@ -18,7 +20,10 @@ const statusToProto = {
   archived: WorkflowStatus.ARCHIVED,
 } as const;
 
-export function workflowToProto(workflow: Workflow): ProtoWorkflow {
+/** A workflow; ListWorkflows' items also carry `executionStats`, mapped to `execution_stats`. */
+export function workflowToProto(
+  workflow: Workflow & { executionStats?: WorkflowExecutionStats },
+): ProtoWorkflow {
   const d = workflow.definition;
   return create(WorkflowSchema, {
     workflowId: workflow.workflowId,
@@ -59,6 +64,7 @@ export function workflowToProto(workflow: Workflow): ProtoWorkflow {
     updatedAt: toTimestamp(workflow.updatedAt),
     ...(workflow.publishedVersion === null ? {} : { publishedVersion: workflow.publishedVersion }),
     publishedAt: toTimestamp(workflow.publishedAt),
+    executionStats: executionStatsToProto(workflow.executionStats),
   });
 }
 

@@ -4,6 +4,7 @@ import type {
   WorkflowVersion,
 } from "../../../domain/workflow/workflow.js";
 import type { WorkflowDefinition } from "../../../domain/workflow/workflow-definition.js";
+import type { WorkflowExecutionStats } from "../../../ports/workflow-repository.js";
 import type { WorkflowRow } from "../schemas/workflow.schema.js";
 import type { WorkflowVersionRow } from "../schemas/workflow-version.schema.js";
 import type { DbValues } from "../sql/db-values.js";
@@ -25,6 +26,19 @@ export function workflowFromRow(row: SqlRow, values: DbValues): Workflow {
     updatedAt: values.date(row.updated_at),
     publishedVersion: values.intOrNull(row.published_version),
     publishedAt: values.dateOrNull(row.published_at),
+  };
+}
+
+/** A row of the per-workflow execution aggregate (MikroOrmWorkflowRepository.executionStats). */
+export function workflowExecutionStatsFromRow(
+  row: SqlRow,
+  values: DbValues,
+): WorkflowExecutionStats {
+  return {
+    executionCount: values.int(row.execution_count),
+    successCount: values.int(row.success_count ?? 0),
+    failureCount: values.int(row.failure_count ?? 0),
+    lastExecutedAt: values.dateOrNull(row.last_executed_at),
   };
 }
 

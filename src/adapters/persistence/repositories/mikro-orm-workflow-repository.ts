@@ -2,10 +2,12 @@ import { DomainError } from "../../../domain/errors.js";
 import type { Workflow, WorkflowVersion } from "../../../domain/workflow/workflow.js";
 import type {
   Page,
+  WorkflowExecutionStats,
   WorkflowListFilter,
   WorkflowRepository,
 } from "../../../ports/workflow-repository.js";
 import {
+  workflowExecutionStatsFromRow,
   workflowFromRow,
   workflowToEntity,
   workflowVersionFromRow,
@@ -15,6 +17,7 @@ import type { PersistenceContext } from "../persistence-context.js";
 import { WorkflowSchema } from "../schemas/workflow.schema.js";
 import { WorkflowVersionSchema } from "../schemas/workflow-version.schema.js";
 import { violatedConstraint } from "../sql/sql-errors.js";
+import { inList } from "../sql/sql-fragments.js";
 import { workflowListQuery } from "./workflow-list-query.js";
 
 /** Workflows and their version history. Writes are ORM transactions; reads are plain SQL. */
@@ -95,6 +98,32 @@ export class MikroOrmWorkflowRepository implements WorkflowRepository {
       items: rows.map((row) => workflowFromRow(row, this.db.values)),
       total: Number(counts[0]?.total ?? 0),
     };
+  }
+
+  /**
+   * One grouped query over workflow_executions, seeking each workflow's range of the
+   * (workflow_id, created_at desc, execution_id desc) index: count and newest created_at come
+   * from the index, the status counts from the rows.
+   */
+  async executionStats(
+    workflowIds: readonly string[],
+  ): Promise<Map<string, WorkflowExecutionStats>> {
+    const stats = new Map<string, WorkflowExecutionStats>();
+    if (workflowIds.length === 0) return stats;
+    const rows = await this.db.sql.all(
+      `select workflow_id, count(*) as execution_count,
+              sum(case when status = 'completed' then 1 else 0 end) as success_count,
+              sum(case when status = 'failed' then 1 else 0 end) as failure_count,
+              max(created_at) as last_executed_at
+       from workflow_executions
+       where ${inList(this.db.dialect, "workflow_id")}
+       group by workflow_id`,
+      [[...workflowIds]],
+    );
+    for (const row of rows) {
+      stats.set(String(row.workflow_id), workflowExecutionStatsFromRow(row, this.db.values));
+    }
+    return stats;
   }
 }
 

@@ -7,7 +7,8 @@ import { pathId } from "../path-ids.js";
 import type { RouteDefinition } from "../route.js";
 import { validationToJson } from "../validation-to-json.js";
 import { createWorkflowFromJson, updateWorkflowFromJson } from "../workflow-from-json.js";
-import { workflowSummaryToJson, workflowToJson } from "../workflow-to-json.js";
+import { workflowListItemToJson } from "../workflow-list-to-json.js";
+import { workflowToJson } from "../workflow-to-json.js";
 
 const workflowStatuses: readonly WorkflowStatus[] = ["draft", "published", "archived"];
 
@@ -41,14 +42,14 @@ export function workflowRoutes(useCases: WorkflowUseCases): RouteDefinition[] {
           const search = q.string("search");
           q.throwIfInvalid();
           const list = await useCases.listWorkflows.execute(principal, {
-            communityId: communityId ?? 0,
+            ...(communityId === undefined ? {} : { communityId }),
             ...(entityId === undefined ? {} : { entityId }),
             ...(status === undefined ? {} : { status }),
             ...(search === undefined ? {} : { search }),
             ...(page === undefined ? {} : { page }),
             ...(perPage === undefined ? {} : { perPage }),
           });
-          return ok(list.workflows.map(workflowSummaryToJson), {
+          return ok(list.workflows.map(workflowListItemToJson), {
             meta: { pagination: paginationToJson(list.pagination) },
           });
         },
