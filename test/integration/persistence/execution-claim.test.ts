@@ -239,6 +239,72 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     );
   });
 
+  test("finishes issued together each get their own answer; a refused one fails alone", async () => {
+    const inserted = await insertMany(7);
+    await executions.claim("runner-1", at(0), at(60_000), 7);
+    const [done, clash, lone, ...rest] = inserted;
+    assert.ok(done && clash && lone);
+    await executions.finish(done.executionId, outcome());
+    await executions.appendNodeRuns(clash.executionId, [aNodeRun(1)], null);
+
+    // Together, and all acceptable (PostgreSQL writes them in one statement).
+    const together = await Promise.all([
+      executions.finish(done.executionId, outcome({ status: "failed" }), [aNodeRun(1)]),
+      ...rest.map((execution, index) =>
+        executions.finish(
+          execution.executionId,
+          outcome({ status: index % 2 === 0 ? "completed" : "cancelled", totalNodes: index }),
+          Array.from({ length: index }, (_, i) => aNodeRun(i + 1)),
+        ),
+      ),
+    ]);
+    assert.deepEqual(together, [false, ...rest.map(() => true)], "only the terminal one refused");
+    const finishedDone = await executions.get(done.executionId, { nodeRuns: true, logs: false });
+    assert.equal(finishedDone?.status, "completed");
+    assert.deepEqual(
+      finishedDone?.nodeRuns.map((run) => run.sequence),
+      [1],
+      "its runs are stored anyway",
+    );
+    for (const [index, execution] of rest.entries()) {
+      const stored = await executions.get(execution.executionId, { nodeRuns: true, logs: true });
+      assert.equal(stored?.status, index % 2 === 0 ? "completed" : "cancelled");
+      assert.equal(stored?.totalNodes, index);
+      assert.deepEqual(stored?.finalOutput, { answer: 42 });
+      assert.deepEqual(stored?.finalVariables, { name: "Ada", count: 2 });
+      assert.deepEqual(
+        stored?.nodeRuns,
+        Array.from({ length: index }, (_, i) => aNodeRun(i + 1)),
+      );
+    }
+
+    // Together, with two the database refuses: the others still apply.
+    const [clashed, alone, missing] = await Promise.allSettled([
+      executions.finish(clash.executionId, outcome(), [aNodeRun(1)]),
+      executions.finish(lone.executionId, outcome(), [aNodeRun(1), aNodeRun(2)]),
+      executions.finish("no-such-execution", outcome(), [aNodeRun(1)]),
+    ]);
+    assert.ok(
+      clashed?.status === "rejected" && isDomainError("conflict", "CONFLICT")(clashed.reason),
+    );
+    assert.deepEqual(alone, { status: "fulfilled", value: true });
+    assert.ok(
+      missing?.status === "rejected" && isDomainError("not_found", "NOT_FOUND")(missing.reason),
+    );
+    const afterClash = await executions.get(clash.executionId, { nodeRuns: true, logs: false });
+    assert.equal(afterClash?.status, "running", "the refused finish changed nothing");
+    assert.deepEqual(
+      afterClash?.nodeRuns.map((run) => run.sequence),
+      [1],
+    );
+    const loneStored = await executions.get(lone.executionId, { nodeRuns: true, logs: false });
+    assert.equal(loneStored?.status, "completed");
+    assert.deepEqual(
+      loneStored?.nodeRuns.map((run) => run.sequence),
+      [1, 2],
+    );
+  });
+
   test("requestCancel marks non-terminal executions once and is false on finished ones", async () => {
     const [pending, running, finished] = await insertMany(3);
     assert.ok(pending && running && finished);

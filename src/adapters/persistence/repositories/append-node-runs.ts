@@ -5,7 +5,7 @@ import { jsonText } from "../mappers/column-values.js";
 import { nodeRunColumns, nodeRunParams, nodeRunRecord } from "../mappers/node-run-rows.js";
 import type { SqlClient, SqlParam, SqlStatement } from "../sql/sql-client.js";
 
-const recordTypes: Record<(typeof nodeRunColumns)[number], string> = {
+export const nodeRunRecordTypes: Record<(typeof nodeRunColumns)[number], string> = {
   sequence: "int",
   node_id: "text",
   node_type: "text",
@@ -36,7 +36,7 @@ export const postgresInsertedNodeRuns = `
 inserted as (
   insert into workflow_node_executions (execution_id, ${nodeRunColumns.join(", ")})
   select ?, ${nodeRunColumns.map((c) => `r.${c}`).join(", ")}
-  from jsonb_to_recordset(?::jsonb) as r(${nodeRunColumns.map((c) => `${c} ${recordTypes[c]}`).join(", ")})
+  from jsonb_to_recordset(?::jsonb) as r(${nodeRunColumns.map((c) => `${c} ${nodeRunRecordTypes[c]}`).join(", ")})
   returning 1
 )`;
 

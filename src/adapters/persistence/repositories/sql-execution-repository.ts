@@ -32,6 +32,7 @@ import {
   newestFirst,
 } from "./execution-list-query.js";
 import { finishExecution } from "./finish-execution.js";
+import { PostgresFinishBatch } from "./postgres-finish-batch.js";
 
 /** Both inserts run, in one statement; the audit row does not read the execution's. */
 const insertWithAuditSql = `with execution as (${insertExecutionSql} returning 1) ${insertAuditEventSql}`;
@@ -43,7 +44,11 @@ const nodeRunsWithoutLogs = nodeRunColumns.filter((column) => column !== "logs")
  * node runs on SQLite: one short transaction), with no ORM change tracking on the hot path.
  */
 export class SqlExecutionRepository implements ExecutionRepository {
-  constructor(private readonly db: PersistenceContext) {}
+  private readonly finishBatch: PostgresFinishBatch | null;
+
+  constructor(private readonly db: PersistenceContext) {
+    this.finishBatch = db.dialect === "postgresql" ? new PostgresFinishBatch(db.sql) : null;
+  }
 
   /**
    * A duplicate id or idempotency key is ALREADY_EXISTS; an unknown workflow is
@@ -202,7 +207,9 @@ export class SqlExecutionRepository implements ExecutionRepository {
     nodeRuns: NodeRun[] = [],
   ): Promise<boolean> {
     return nodeRunWrite(executionId, () =>
-      finishExecution(this.db.sql, this.db.dialect, executionId, outcome, nodeRuns),
+      this.finishBatch === null
+        ? finishExecution(this.db.sql, this.db.dialect, executionId, outcome, nodeRuns)
+        : this.finishBatch.finish(executionId, outcome, nodeRuns),
     );
   }
 
