@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { CalibrationResult } from "./calibration.js";
+import type { FloorResult } from "./framework-floor.js";
 import { type MachineInfo, markdown } from "./report.js";
 import type { DialectResult } from "./suite.js";
 
@@ -13,5 +14,8 @@ const saved = JSON.parse(await readFile(file, "utf8")) as {
   machine: MachineInfo;
   calibration: { start: CalibrationResult[]; end: CalibrationResult[] };
   results: DialectResult[];
+  frameworkFloor?: FloorResult | null;
 };
-process.stdout.write(markdown(saved.machine, saved.calibration, saved.results));
+process.stdout.write(
+  markdown(saved.machine, saved.calibration, saved.results, saved.frameworkFloor ?? null),
+);

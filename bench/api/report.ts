@@ -2,6 +2,7 @@
 import { cpus, loadavg, release, totalmem, type } from "node:os";
 import type { CalibrationResult } from "./calibration.js";
 import type { CpuUse } from "./cpu-use.js";
+import type { FloorResult } from "./framework-floor.js";
 import type { LatencySummary } from "./stats.js";
 import type { DialectResult } from "./suite.js";
 
@@ -122,6 +123,7 @@ export function markdown(
   machine: MachineInfo,
   calibration: { start: CalibrationResult[]; end: CalibrationResult[] },
   results: DialectResult[],
+  frameworkFloor: FloorResult | null = null,
 ): string {
   const floor = [
     ...calibration.start.map((c) => ({ when: "start", ...c })),
@@ -156,6 +158,27 @@ export function markdown(
       errors: a.errors,
     })),
   ]);
+  const floorDialect = "none: framework floor";
+  const floorAcks: AckRow[] = [
+    ...(frameworkFloor?.closedLoop ?? []).map((a) => ({
+      dialect: floorDialect,
+      load: `${a.callers} callers`,
+      runner: "-",
+      latency: a.latencyMs,
+      acksPerSecond: a.acksPerSecond,
+      cpu: a.cpu,
+      errors: a.errors,
+    })),
+    ...(frameworkFloor?.paced ?? []).map((a) => ({
+      dialect: floorDialect,
+      load: `paced ${a.ratePerSecond}/s`,
+      runner: "-",
+      latency: a.latencyMs,
+      acksPerSecond: null,
+      cpu: a.cpu,
+      errors: a.errors,
+    })),
+  ];
   const completions = results.flatMap((r) =>
     ([3, 40] as const).flatMap((nodes) =>
       r.completions.map((c) => ({
@@ -204,8 +227,12 @@ export function markdown(
         ["ran / waited", (a) => ranWaited(a.cpu)],
         ["errors", (a) => a.errors],
       ],
-      acks,
+      [...acks, ...floorAcks],
     ),
+    "",
+    `"${floorDialect}": the same loads against a server on the service's transport stack ` +
+      "(one-port server, connect-node, binary protobuf over h2c) whose ExecuteWorkflow does no " +
+      "work (bench/api/floor-server.ts).",
     "",
     "Completed executions per second (batch submitted by 64 callers; first submit to last " +
       "completion); CPU per execution (ack + run) of the service, of its main thread (with the " +

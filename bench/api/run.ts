@@ -11,6 +11,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CalibrationResult, calibrate } from "./calibration.js";
+import { type FloorResult, frameworkFloor } from "./framework-floor.js";
 import { type BenchOptions, parseOptions } from "./options.js";
 import { currentLoad, machineInfo, markdown, targets, verdicts } from "./report.js";
 import { killAllServiceChildren } from "./service-child.js";
@@ -48,6 +49,7 @@ watchdog.unref();
 const machine = machineInfo();
 const startedAt = new Date();
 const results: DialectResult[] = [];
+let floor: FloorResult | null = null;
 const calibration: { start: CalibrationResult[]; end: CalibrationResult[] } = {
   start: [],
   end: [],
@@ -57,6 +59,12 @@ try {
   for (const dialect of options.dialects) {
     results.push(await runDialect(dialect, options, profileRoot));
   }
+  process.stderr.write("[framework floor] the same acknowledgement loads, server doing no work\n");
+  const pacedRates = [...new Set(results.flatMap((r) => r.ackPaced.map((a) => a.ratePerSecond)))];
+  floor = await frameworkFloor(
+    options.sizes,
+    pacedRates.sort((a, b) => a - b),
+  );
   calibration.end = await calibrate(options.sizes.calibrationCalls);
 } catch (error) {
   process.stderr.write(`benchmark failed: ${(error as Error).stack ?? String(error)}\n`);
@@ -74,12 +82,13 @@ if (results.length > 0) {
     complete: results.length === options.dialects.length,
     machine,
     calibration,
+    frameworkFloor: floor,
     options,
     targets,
     verdicts: verdicts(results),
     results,
   };
-  const table = markdown(machine, calibration, results);
+  const table = markdown(machine, calibration, results, floor);
   const base = join(resultsDir, `api-${stamp}`);
   await writeFile(`${base}.json`, `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(`${base}.md`, table);

@@ -55,6 +55,8 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The script to run, relative to the repository (default the service, src/main.ts). */
+  entry?: string;
   startTimeoutMs?: number;
 }
 
@@ -68,7 +70,14 @@ export async function startServiceChild(options: StartOptions): Promise<ServiceC
   };
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", "--import", loopDelayProbe, "src/main.ts"],
+    [
+      ...(options.nodeArgs ?? []),
+      "--import",
+      "tsx",
+      "--import",
+      loopDelayProbe,
+      options.entry ?? "src/main.ts",
+    ],
     { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );
   alive.add(child);
