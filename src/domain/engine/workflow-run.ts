@@ -43,8 +43,13 @@ import { NodeFailure, RunLimitError } from "./node-failure.js";
 import { NODE_BEHAVIOURS } from "./nodes/node-behaviours.js";
 import { compareStamps, VariableStore } from "./variable-store.js";
 
-/** Synchronous node runs between two yields to the event loop (timers, I/O, cancellation). */
+/**
+ * A synchronous stretch yields to the event loop (timers, I/O, cancellation) after this many
+ * node starts, or sooner once it has lasted YIELD_AFTER_MS on the run's clock. The deadline is
+ * not left to the yields: it is checked on every operation (node start, loop iteration).
+ */
 const YIELD_EVERY = 1024;
+const YIELD_AFTER_MS = 10;
 const CHECKPOINT_FORMAT = "waddlebot.engine.checkpoint/1";
 
 type Outcome = { ok: true; value: NodeOutcome } | { ok: false; error: unknown };
@@ -89,6 +94,9 @@ export class WorkflowRun implements RunHandle {
   private pumping = false;
   private yielding = false;
   private syncSteps = 0;
+  /** Clock reading when the current synchronous stretch began, and at the latest node start. */
+  private sliceStartMs = 0;
+  private lastStartMs = 0;
   private activeLoops = 0;
 
   private sequence = 0;
@@ -333,6 +341,7 @@ export class WorkflowRun implements RunHandle {
   private pump(): void {
     if (this.pumping || this.yielding) return;
     this.pumping = true;
+    this.sliceStartMs = this.env.clock.now();
     try {
       while (
         !this.closed &&
@@ -349,7 +358,11 @@ export class WorkflowRun implements RunHandle {
           this.head = 0;
         }
         this.startNode(frame, local);
-        if (++this.syncSteps >= YIELD_EVERY && !this.closed) {
+        if (
+          (++this.syncSteps >= YIELD_EVERY ||
+            this.lastStartMs - this.sliceStartMs >= YIELD_AFTER_MS) &&
+          !this.closed
+        ) {
           this.syncSteps = 0;
           this.yieldToEventLoop();
           break;
@@ -427,10 +440,13 @@ export class WorkflowRun implements RunHandle {
       this.skip(frame, local, "the node is disabled");
       return;
     }
-    if (!this.countOperation(node)) return;
+    // One clock reading per node start: the deadline check, the time slice and the record's start.
+    const nowMs = this.env.clock.now();
+    this.lastStartMs = nowMs;
+    if (!this.countOperation(node, nowMs)) return;
     frame.status[local] = RUNNING;
     const input = this.inputOf(frame, local);
-    const record = this.openRecord(frame, node, input);
+    const record = this.openRecord(frame, node, input, nowMs);
     frame.records[local] = record;
     this.nodesExecuted++;
     if (node.bodyFrame >= 0) {
@@ -457,7 +473,15 @@ export class WorkflowRun implements RunHandle {
     }
   }
 
-  private countOperation(node: CompiledNode): boolean {
+  /**
+   * Every operation (node start, loop iteration) first checks the run's deadline, so a long
+   * synchronous stretch ends EXECUTION_TIMEOUT as soon as it is past, not at the next yield.
+   */
+  private countOperation(node: CompiledNode, nowMs: number): boolean {
+    if (nowMs >= this.deadline) {
+      this.timeout();
+      return false;
+    }
     if (++this.operations > this.limits.maxTotalOperations) {
       this.stop(
         "failed",
@@ -857,7 +881,7 @@ export class WorkflowRun implements RunHandle {
         this.endLoop(loop, false);
         return;
       }
-      if (!this.countOperation(node)) return;
+      if (!this.countOperation(node, this.env.clock.now())) return;
       record.iterations = loop.iteration + 1;
       if (this.workflow.frames[node.bodyFrame]?.members.length === 0) {
         loop.iteration++;
@@ -1011,8 +1035,8 @@ export class WorkflowRun implements RunHandle {
     };
   }
 
-  private openRecord(frame: Frame, node: CompiledNode, input: JsonValue): NodeRun {
-    const now = new Date(this.env.clock.now());
+  private openRecord(frame: Frame, node: CompiledNode, input: JsonValue, nowMs: number): NodeRun {
+    const now = new Date(nowMs);
     const record = this.blankRecord(frame, node, "running", now);
     record.attempt = 1;
     record.startedAt = now;
