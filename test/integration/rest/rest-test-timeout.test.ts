@@ -7,19 +7,20 @@ import { RestClient } from "./rest-client.js";
 
 /*
  * A dry-run never waits (actions are simulated, delays are not waited), so its timeout can only
- * trip while the engine works through a long synchronous stretch: it checks the deadline each
- * time it yields to the event loop, every 1024 node starts. Under the default
- * MAX_TOTAL_OPERATIONS (1000) a dry-run ends before that; this service raises the operation and
- * loop limits the way an operator would, and the workflow lowers its own timeout to 1 second.
+ * trip while the engine works through a synchronous stretch. The engine checks the deadline on
+ * every node start and loop iteration, so this happens under the service's default limits
+ * (MAX_TOTAL_OPERATIONS 1000, MAX_LOOP_ITERATIONS 100) too: the service below runs with them, and
+ * the workflow lowers its own timeout to 1 second.
  *
- * The runaway workflow below nests two loops (10,000 × 100 iterations, about two million
- * operations) and each body run evaluates an expression over a 2000-element list, so the
- * one-second timeout trips long before the operation limit (1,000,000) could: the outcome does
- * not depend on the machine's speed.
+ * The runaway workflow nests two loops (4 × 99 iterations, about 800 operations) and each body
+ * run evaluates an expression that walks a 500 × 500 comprehension (about 250,000 cost units,
+ * under the 300,000 budget): some 400 evaluations, tens of seconds of work on any machine, so the
+ * one-second timeout trips long before the run could end and the outcome does not depend on the
+ * machine's speed.
  */
 
 const community = 321;
-const big = Array.from({ length: 2000 }, (_, i) => i);
+const expensive = "{{ vars.big.all(x, vars.big.all(y, x + y > -1.0)) }}";
 
 function node(nodeId: string, nodeType: string, config: Record<string, unknown>, x: number) {
   return { node_id: nodeId, node_type: nodeType, label: nodeId, position: { x, y: 0 }, config };
@@ -37,12 +38,13 @@ function connection(id: string, from: string, fromPort: string, to: string) {
 
 /**
  * trigger → foreach over `outerRounds` items → foreach over `innerRounds` items → a variable
- * set whose template filters a 2000-element list.
+ * set whose template walks `bigSize` × `bigSize` elements.
  */
 function loopingWorkflow(
   name: string,
   outerRounds: number,
   innerRounds: number,
+  bigSize: number,
 ): Record<string, unknown> {
   return {
     metadata: {
@@ -52,7 +54,7 @@ function loopingWorkflow(
       limits: { timeout_seconds: 1 },
     },
     global_variables: {
-      big,
+      big: Array.from({ length: bigSize }, (_, i) => i),
       outer_rounds: Array.from({ length: outerRounds }, () => 0),
       inner_rounds: Array.from({ length: innerRounds }, () => 0),
     },
@@ -70,12 +72,7 @@ function loopingWorkflow(
         { array_variable: "inner_rounds", item_variable: "i", index_variable: "ii" },
         200,
       ),
-      node(
-        "work",
-        "data_variable_set",
-        { variables: { kept: "{{ vars.big.filter(v, v > 1000.0).size() }}" } },
-        300,
-      ),
+      node("work", "data_variable_set", { variables: { walked: expensive } }, 300),
     ],
     connections: [
       connection("c1", "start", "output", "outer"),
@@ -92,9 +89,8 @@ describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () 
   let admin: RestClient;
 
   before(async () => {
-    svc = await startTestService({
-      env: { MAX_TOTAL_OPERATIONS: "1000000", MAX_LOOP_ITERATIONS: "10000" },
-    });
+    // The default engine limits (no MAX_TOTAL_OPERATIONS / MAX_LOOP_ITERATIONS override).
+    svc = await startTestService();
     admin = new RestClient(svc.url, svc.adminKey);
   });
   after(() => svc.close());
@@ -105,7 +101,7 @@ describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () 
       timeout: 60_000,
     },
     async () => {
-      const workflowId = await createWorkflow(admin, loopingWorkflow("Runaway", 10_000, 100));
+      const workflowId = await createWorkflow(admin, loopingWorkflow("Runaway", 4, 99, 500));
       const reply = await admin.post(`/api/v1/workflows/${workflowId}/test`, {
         community_id: community,
         variables: { probe: "value" },
@@ -132,7 +128,18 @@ describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () 
           t.node_id === "work" && t.status === "completed",
       );
       assert.ok(work.length > 0, "the loop ran before the timeout stopped it");
-      assert.equal(work[0].output.kept, 999);
+      assert.equal(work[0].output.walked, true);
+      assert.ok(result.summary.nodes_executed < 1000, "the operation limit did not stop it");
+
+      // No node started once the deadline (run start + 1000 ms, the run starting no later than
+      // its trigger node) had passed.
+      const trigger = result.trace.find((t: { node_id: string }) => t.node_id === "start");
+      const deadline = Date.parse(trigger.started_at) + 1000;
+      const late = result.trace.filter(
+        (t: { started_at: string | null }) =>
+          t.started_at !== null && Date.parse(t.started_at) >= deadline,
+      );
+      assert.deepEqual(late, []);
       assert.ok(
         result.trace.some((t: { status: string }) => t.status === "cancelled"),
         "what was running when the timeout tripped is recorded cancelled",
@@ -148,7 +155,7 @@ describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () 
   );
 
   it("the same loop bounded to finish in time is 200 with a passed result (control)", async () => {
-    const workflowId = await createWorkflow(admin, loopingWorkflow("Bounded", 2, 10));
+    const workflowId = await createWorkflow(admin, loopingWorkflow("Bounded", 2, 10, 20));
     const reply = await admin.post(`/api/v1/workflows/${workflowId}/test`, {
       community_id: community,
     });
@@ -156,6 +163,6 @@ describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () 
     assert.equal(reply.body.message, "Workflow test completed");
     assert.equal(data.status, "completed");
     assert.equal(data.summary.passed, true);
-    assert.equal(data.final_variables.kept, 999);
+    assert.equal(data.final_variables.walked, true);
   });
 });
