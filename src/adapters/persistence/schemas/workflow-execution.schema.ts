@@ -87,9 +87,11 @@ export const WorkflowExecutionSchema = new EntitySchema<WorkflowExecutionRow>({
   },
   indexes: [
     {
+      // Execution listings in their default order; the trailing status makes the workflow
+      // list's execution statistics index-only and lets status filters be checked in the index.
       name: "workflow_executions_list_idx",
       expression:
-        "create index workflow_executions_list_idx on workflow_executions (workflow_id, created_at desc, execution_id desc)",
+        "create index workflow_executions_list_idx on workflow_executions (workflow_id, created_at desc, execution_id desc, status)",
     },
     {
       // The claim's two sources, each a small partial index: the oldest pending runs, and

@@ -40,4 +40,12 @@ export const WorkflowPermissionSchema = new EntitySchema<WorkflowPermissionRow>(
     grantedBy: { type: "text" },
     grantedAt: { type: "datetime", length: 3 },
   },
+  indexes: [
+    {
+      // A viewer's grants, by target (the workflow list's visibility test on PostgreSQL).
+      name: "workflow_permissions_target_idx",
+      expression:
+        "create index workflow_permissions_target_idx on workflow_permissions (target_type, target_id, workflow_id)",
+    },
+  ],
 });

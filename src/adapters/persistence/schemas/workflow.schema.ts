@@ -49,5 +49,12 @@ export const WorkflowSchema = new EntitySchema<WorkflowRow>({
       expression:
         "create index workflows_community_status_updated_idx on workflows (community_id, status, updated_at desc, workflow_id)",
     },
+    {
+      // Listing without a community, in the list's order; owner and community let SQLite test a
+      // non-admin's visibility before reading the row.
+      name: "workflows_updated_idx",
+      expression:
+        "create index workflows_updated_idx on workflows (updated_at desc, workflow_id, owner_user_id, community_id)",
+    },
   ],
 });
