@@ -24,6 +24,7 @@ export function httpFallbacksModule(
           authenticate: (apiKey) => authenticator.execute(apiKey, "rest_api"),
           logger,
           maxBodyBytes: config.server.maxRequestBytes,
+          maxResponseBytes: config.server.maxResponseBytes,
           version: packageVersion,
           clock,
         }),

@@ -21,6 +21,11 @@ export interface RestReply {
   status: number;
   body: SuccessBody | ErrorBody | JsonObject;
   headers?: Record<string, string>;
+  /**
+   * When the body is larger than MAX_RESPONSE_BYTES it is refused (response-limit.ts): `hint`
+   * says how to get an answer, `details` (explained by `note`) go in the refusal if they fit.
+   */
+  whenTooLarge?: { hint?: string; details?: { value: JsonObject; note: string } };
 }
 
 export function ok(

@@ -167,16 +167,38 @@ export function metricsToJson(execution: Execution, runs: NodeRun[]): JsonObject
 export function testResultToJson(result: TestResult): JsonObject {
   const { outcome } = result;
   return {
+    ...testHead(result),
+    trace: result.trace.map(nodeRunToJson),
+    final_variables: outcome.finalVariables,
+    final_output: outcome.finalOutput,
+    ...testOutcomeFields(result),
+  };
+}
+
+/**
+ * The test result without what grows with the run (trace, final variables and output): what
+ * a refusal for size (PAYLOAD_TOO_LARGE) still tells about the run.
+ */
+export function testOutcomeToJson(result: TestResult): JsonObject {
+  return { ...testHead(result), ...testOutcomeFields(result) };
+}
+
+function testHead(result: TestResult): JsonObject {
+  const { status } = result.outcome;
+  return {
     execution_id: result.executionId,
     workflow_id: result.workflowId,
     workflow_version: result.workflowVersion,
     test_mode: true,
-    status: outcome.status,
-    success: outcome.status === "completed",
+    status,
+    success: status === "completed",
     execution_time_seconds: seconds(result.durationMs),
-    trace: result.trace.map(nodeRunToJson),
-    final_variables: outcome.finalVariables,
-    final_output: outcome.finalOutput,
+  };
+}
+
+function testOutcomeFields(result: TestResult): JsonObject {
+  const { outcome } = result;
+  return {
     error: outcome.errorMessage,
     error_code: outcome.errorReason,
     error_node_id: outcome.errorNodeId,

@@ -9,6 +9,7 @@ import { errorToReply } from "./error-mapping.js";
 import { isHttp2, type ResponseSink, type RestRequest, type RestResponse } from "./http-types.js";
 import { QueryParams } from "./query-params.js";
 import { readJsonBody } from "./read-json-body.js";
+import { limitReply } from "./response-limit.js";
 import { headerValue, type RequestContext, type Route } from "./route.js";
 import { Router } from "./router.js";
 import { executionRoutes } from "./routes/execution-routes.js";
@@ -26,6 +27,11 @@ export interface RestHandlerDeps {
   logger: Logger;
   /** Largest request body accepted; larger ones are 413 PAYLOAD_TOO_LARGE. */
   maxBodyBytes: number;
+  /**
+   * Largest answer sent (MAX_RESPONSE_BYTES, as for gRPC); a larger one is replaced by a 413
+   * PAYLOAD_TOO_LARGE error, never truncated.
+   */
+  maxResponseBytes: number;
   /** Reported by the health endpoints. */
   module?: string;
   version?: string;
@@ -79,7 +85,20 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
       reply = errorToReply(error, deps.logger, { method, path: url.pathname });
     }
     answered = true;
-    sendReply(sink, reply, bodyLeftUnread && !isHttp2(req));
+    const encoded = limitReply(reply, deps.maxResponseBytes);
+    if (encoded.refusedBytes !== undefined) {
+      deps.logger.warn(
+        {
+          method,
+          path: url.pathname,
+          status: reply.status,
+          response_bytes: encoded.refusedBytes,
+          limit: deps.maxResponseBytes,
+        },
+        "REST answer larger than MAX_RESPONSE_BYTES refused with PAYLOAD_TOO_LARGE",
+      );
+    }
+    sendReply(sink, encoded, bodyLeftUnread && !isHttp2(req));
     return true;
   };
 }

@@ -8,6 +8,7 @@ import {
   executionDetailToJson,
   executionListItemToJson,
   executionStartedToJson,
+  testOutcomeToJson,
   testResultToJson,
 } from "../execution-to-json.js";
 import { isoTime } from "../iso-time.js";
@@ -68,12 +69,19 @@ export function executionRoutes(useCases: WorkflowUseCases): RouteDefinition[] {
             // Metrics are computed from the node runs even when they are not shown.
             omitNodeRuns: !includeNodeRuns && !includeMetrics,
           });
-          return ok(
-            executionDetailToJson(execution, {
-              nodeRuns: includeNodeRuns,
-              metrics: includeMetrics,
-            }),
-          );
+          return {
+            ...ok(
+              executionDetailToJson(execution, {
+                nodeRuns: includeNodeRuns,
+                metrics: includeMetrics,
+              }),
+            ),
+            whenTooLarge: {
+              hint: includeNodeRuns
+                ? "ask without the node runs (include_node_runs=false), or raise MAX_RESPONSE_BYTES"
+                : "raise MAX_RESPONSE_BYTES",
+            },
+          };
         },
       },
     },
@@ -156,16 +164,32 @@ export function executionRoutes(useCases: WorkflowUseCases): RouteDefinition[] {
           const input = testInputFromJson(workflowId, await ctx.body());
           const result = await useCases.testWorkflow.execute(principal, input, ctx.signal);
           const data = testResultToJson(result);
+          // A dry-run is not stored: if its answer is too large, the refusal still says how it
+          // ended (the result without trace, variables and output).
+          const whenTooLarge = {
+            hint: "raise MAX_RESPONSE_BYTES to receive the trace",
+            details: {
+              value: {
+                execution_id: result.executionId,
+                workflow_id: result.workflowId,
+                result: testOutcomeToJson(result),
+              },
+              note: "details.result is the test result without trace, final_variables and final_output",
+            },
+          };
           if (result.outcome.errorReason === "EXECUTION_TIMEOUT") {
             // The quick reference answers an execution timeout with 504; the trace stays available.
-            return errorReply(
-              504,
-              "EXECUTION_TIMEOUT",
-              result.outcome.errorMessage ?? "workflow test run timed out",
-              { execution_id: result.executionId, workflow_id: result.workflowId, result: data },
-            );
+            return {
+              ...errorReply(
+                504,
+                "EXECUTION_TIMEOUT",
+                result.outcome.errorMessage ?? "workflow test run timed out",
+                { execution_id: result.executionId, workflow_id: result.workflowId, result: data },
+              ),
+              whenTooLarge,
+            };
           }
-          return ok(data, { message: "Workflow test completed" });
+          return { ...ok(data, { message: "Workflow test completed" }), whenTooLarge };
         },
       },
     },

@@ -48,6 +48,7 @@ function makeHandler(): RestHandler {
     useCases,
     logger,
     maxBodyBytes,
+    maxResponseBytes: 64 * 1024,
     module: "workflow_core_module",
     version: "9.9.9",
     clock: { now: () => new Date("2026-03-04T05:06:07.000Z") },
