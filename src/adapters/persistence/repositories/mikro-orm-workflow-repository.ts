@@ -101,9 +101,9 @@ export class MikroOrmWorkflowRepository implements WorkflowRepository {
   }
 
   /**
-   * One grouped query over workflow_executions, seeking each workflow's range of the
-   * (workflow_id, created_at desc, execution_id desc) index: count and newest created_at come
-   * from the index, the status counts from the rows.
+   * One grouped query over workflow_executions, answered from each workflow's range of the
+   * (workflow_id, created_at desc, execution_id desc, status) index alone: the table rows are
+   * not read, but the cost still grows with the number of executions listed.
    */
   async executionStats(
     workflowIds: readonly string[],
