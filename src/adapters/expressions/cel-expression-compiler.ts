@@ -20,7 +20,7 @@ import type {
 } from "../../domain/expressions/expression-compiler.js";
 import { ExpressionError } from "../../domain/expressions/expression-error.js";
 import type { JsonValue } from "../../domain/json.js";
-import { analyseAst } from "./cel-ast.js";
+import { analyseAst, comprehensionStepFunction, meterComprehensionSteps } from "./cel-ast.js";
 import {
   AppendList,
   argumentWeight,
@@ -79,6 +79,7 @@ export class CelExpressionCompiler implements ExpressionCompiler {
         source,
       );
     }
+    meterComprehensionSteps(parsed.expr);
     let planned: Planned;
     try {
       planned = plan(this.env, parsed);
@@ -169,6 +170,11 @@ function meteredFunctions(meter: CostMeter): CelFunc[] {
     celFunc("_+_", [LIST, LIST], LIST, (left: CelList, right: CelList) =>
       AppendList.concat(left, right, meter),
     ),
+    // A comprehension iteration, weighted by its step's size (see meterComprehensionSteps).
+    celFunc(comprehensionStepFunction, [DYN, INT], DYN, (condition: CelValue, weight: bigint) => {
+      meter.charge(Number(weight));
+      return condition;
+    }),
   );
   const mixed: [string, (a: number, b: number) => number][] = [
     ["_+_", (a, b) => a + b],

@@ -81,6 +81,29 @@ describe("CEL expression compiler", () => {
     );
   });
 
+  it("bounds comprehensions over literal lists, which read no binding", () => {
+    const ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    // 10^6 innermost iterations: before every iteration was charged, this ran for seconds.
+    let nested = "a + b + c + d + e + f > 0";
+    for (const name of ["f", "e", "d", "c", "b", "a"]) nested = `${ten}.all(${name}, ${nested})`;
+    fails(nested, {}, "limit", /cost limit/);
+    fails(
+      `${ten}.map(a, ${ten}.map(b, ${ten}.map(c, ${ten}.map(d, ${ten}.map(e, e)))))`,
+      {},
+      "limit",
+    );
+    fails(
+      `${ten}.exists(a, ${ten}.exists(b, ${ten}.exists(c, ${ten}.exists(d, ${ten}.exists(e, ${ten}.exists(f, f < 0))))))`,
+      {},
+      "limit",
+    );
+    // Small comprehensions keep working, macros' results unchanged.
+    assert.equal(run(`${ten}.all(a, ${ten}.all(b, a * b > 0))`), true);
+    assert.deepEqual(run(`${ten}.filter(a, a % 2 == 0).map(a, a * 10)`), [20, 40, 60, 80, 100]);
+    assert.equal(run(`${ten}.exists_one(a, a == 7)`), true);
+    assert.equal(run("{'a': 1, 'b': 2}.all(k, k != 'c')"), true);
+  });
+
   it("bounds the result size (PAYLOAD_TOO_LARGE) instead of truncating", () => {
     const small = new CelExpressionCompiler({ maxResultBytes: 100 });
     assert.throws(
