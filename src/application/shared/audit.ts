@@ -21,7 +21,7 @@ export class Auditor {
     subject: AuditSubject,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    return this.write("AUDIT", "SUCCESS", principal, action, subject, details);
+    return this.log.record(this.event("AUDIT", "SUCCESS", principal, action, subject, details));
   }
 
   failure(
@@ -30,7 +30,7 @@ export class Auditor {
     subject: AuditSubject,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    return this.write("AUDIT", "FAILURE", principal, action, subject, details);
+    return this.log.record(this.event("AUDIT", "FAILURE", principal, action, subject, details));
   }
 
   denied(
@@ -39,7 +39,7 @@ export class Auditor {
     subject: AuditSubject,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    return this.write("AUTHZ", "DENIED", principal, action, subject, details);
+    return this.log.record(this.event("AUTHZ", "DENIED", principal, action, subject, details));
   }
 
   /**
@@ -58,17 +58,6 @@ export class Auditor {
   /** Logs an event persisted by the caller (see `successEvent`). */
   recorded(event: AuditEvent): void {
     this.log.recorded(event);
-  }
-
-  private write(
-    eventType: "AUDIT" | "AUTHZ",
-    result: AuditResult,
-    principal: Principal,
-    action: string,
-    subject: AuditSubject,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    return this.log.record(this.event(eventType, result, principal, action, subject, details));
   }
 
   private event(

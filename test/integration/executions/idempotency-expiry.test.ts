@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { BetterSqliteDriver } from "@mikro-orm/better-sqlite";
-import { MikroORM } from "@mikro-orm/core";
-import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import type { TestDatabase } from "../../support/test-database.js";
 import { quickWorkflow } from "../../support/workflow-fixtures.js";
+import { withSqlConnection } from "../server/run-sql.js";
 import {
   communityA,
   type ExecEnv,
@@ -24,33 +22,19 @@ const hourMs = 60 * 60 * 1000;
  * timestamptz, so the arithmetic differs; the values are bound parameters on both.
  */
 async function ageExecution(db: TestDatabase, executionId: string, hours: number): Promise<void> {
-  const common = {
-    entities: [],
-    discovery: { warnWhenNoEntities: false },
-    ensureDatabase: false,
-    pool: { min: 0, max: 1 },
-  };
-  const orm =
-    db.databaseUrl === undefined
-      ? await MikroORM.init({ ...common, driver: BetterSqliteDriver, dbName: db.sqlitePath })
-      : await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: db.databaseUrl });
-  try {
-    const [sql, params] =
-      db.dialect === "sqlite"
-        ? [
-            "update workflow_executions set created_at = created_at - ? where execution_id = ?",
-            [hours * hourMs, executionId],
-          ]
-        : [
-            "update workflow_executions set created_at = created_at - make_interval(hours => ?) where execution_id = ?",
-            [hours, executionId],
-          ];
-    const result = await orm.em.getConnection().execute(sql, params, "run");
-    const changed = (result as { affectedRows?: number; changes?: number }).affectedRows;
-    assert.equal(changed, 1, `one execution aged (${show(result)})`);
-  } finally {
-    await orm.close(true);
-  }
+  const [sql, params] =
+    db.dialect === "sqlite"
+      ? [
+          "update workflow_executions set created_at = created_at - ? where execution_id = ?",
+          [hours * hourMs, executionId],
+        ]
+      : [
+          "update workflow_executions set created_at = created_at - make_interval(hours => ?) where execution_id = ?",
+          [hours, executionId],
+        ];
+  const result = await withSqlConnection(db, (execute) => execute(sql, params));
+  const changed = (result as { affectedRows?: number; changes?: number }).affectedRows;
+  assert.equal(changed, 1, `one execution aged (${show(result)})`);
 }
 
 describe("ExecuteWorkflow idempotency window (24 hours)", () => {

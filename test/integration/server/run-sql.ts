@@ -3,8 +3,14 @@ import { MikroORM } from "@mikro-orm/core";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import type { TestDatabase } from "../../support/test-database.js";
 
-/** Runs statements on the test database through a connection of its own. */
-export async function runSql(db: TestDatabase, statements: string[]): Promise<void> {
+/** Runs one statement with bound parameters; resolves to the driver's result. */
+export type ExecuteSql = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+/** Gives `work` a connection of its own to the test database, closed afterwards. */
+export async function withSqlConnection<T>(
+  db: TestDatabase,
+  work: (execute: ExecuteSql) => Promise<T>,
+): Promise<T> {
   const common = {
     entities: [],
     discovery: { warnWhenNoEntities: false },
@@ -16,8 +22,15 @@ export async function runSql(db: TestDatabase, statements: string[]): Promise<vo
       ? await MikroORM.init({ ...common, driver: BetterSqliteDriver, dbName: db.sqlitePath })
       : await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: db.databaseUrl });
   try {
-    for (const statement of statements) await orm.em.getConnection().execute(statement);
+    return await work((sql, params = []) => orm.em.getConnection().execute(sql, params, "run"));
   } finally {
     await orm.close(true);
   }
+}
+
+/** Runs statements on the test database through a connection of its own. */
+export async function runSql(db: TestDatabase, statements: string[]): Promise<void> {
+  await withSqlConnection(db, async (execute) => {
+    for (const statement of statements) await execute(statement);
+  });
 }
