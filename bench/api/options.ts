@@ -17,6 +17,8 @@ export interface BenchSizes {
   ackCallers: number[];
   /** Paced loads as fractions of the closed-loop acknowledgement rate with the most callers. */
   pacedFractions: number[];
+  /** Paced loads at fixed rates (per second), the same on every run and database. */
+  pacedRates: number[];
   pacedMs: number;
   batch3: number;
   batch40: number;
@@ -31,6 +33,7 @@ const full: BenchSizes = {
   ackRequests: 3_000,
   ackCallers: [16, 64],
   pacedFractions: [0.25, 0.5],
+  pacedRates: [100, 200],
   pacedMs: 5_000,
   batch3: 5_000,
   batch40: 1_000,
@@ -45,6 +48,7 @@ const quick: BenchSizes = {
   ackRequests: 500,
   ackCallers: [16, 64],
   pacedFractions: [0.5],
+  pacedRates: [100],
   pacedMs: 1_000,
   batch3: 500,
   batch40: 100,

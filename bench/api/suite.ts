@@ -21,7 +21,8 @@ export interface DialectResult {
   dialect: BenchDialect;
   /** Default configuration (RUNNER_CONCURRENCY 64): the runner completes runs meanwhile. */
   ackClosedLoop: ClosedLoopResult[];
-  ackPaced: (PacedResult & { fractionOfClosedLoopRate: number })[];
+  /** At fixed rates (fraction null), then at fractions of the closed-loop capacity. */
+  ackPaced: (PacedResult & { fractionOfClosedLoopRate: number | null })[];
   /** The same closed loops with RUNNER_CONCURRENCY=1, so the runner takes little of the CPU. */
   ackClosedLoopRunnerThrottled: ClosedLoopResult[];
   /** The default configuration first. */
@@ -58,12 +59,19 @@ export async function runDialect(
       }
       const capacity = Math.max(...ackClosedLoop.map((a) => a.acksPerSecond));
       const ackPaced: DialectResult["ackPaced"] = [];
-      for (const fraction of s.pacedFractions) {
-        const rate = Math.max(10, Math.round((capacity * fraction) / 10) * 10);
+      const loads = [
+        ...s.pacedRates.map((rate) => ({ rate, fraction: null })),
+        ...s.pacedFractions.map((fraction) => ({
+          rate: Math.max(10, Math.round((capacity * fraction) / 10) * 10),
+          fraction,
+        })),
+      ];
+      for (const { rate, fraction } of loads) {
         const result = await paced(clients, cpu, wf3, rate, s.pacedMs);
         ackPaced.push({ ...result, fractionOfClosedLoopRate: fraction });
+        const share = fraction === null ? "fixed" : `${fraction * 100}% of ${capacity}/s`;
         log(
-          `  ack paced ${rate}/s (${fraction * 100}% of ${capacity}/s): p50 ${result.latencyMs.p50} ms, ` +
+          `  ack paced ${rate}/s (${share}): p50 ${result.latencyMs.p50} ms, ` +
             `p99 ${result.latencyMs.p99} ms, ${waits(result.cpu)}, ${result.errors} errors`,
         );
         await waitUntilDrained(clients, wf3, s.drainPollMs, bound);
