@@ -9,6 +9,7 @@ export const configVariables = [
   "HOST",
   "DATABASE_URL",
   "SQLITE_PATH",
+  "DATABASE_POOL_SIZE",
   "LOG_LEVEL",
   "ADMIN_API_KEY",
   "ROUTER_URL",
@@ -70,6 +71,8 @@ export interface DatabaseConfig {
   /** A postgres:// URL (or sqlite:/file: URL), or null for SQLite at `sqlitePath`. */
   databaseUrl: string | null;
   sqlitePath: string;
+  /** PostgreSQL connections the service keeps (SQLite always uses one). */
+  poolSize: number;
 }
 
 export interface EngineLimitsConfig {
@@ -182,6 +185,7 @@ export function parseConfig(raw: RawEnv): Config {
     db: {
       databaseUrl,
       sqlitePath: p.text("SQLITE_PATH") ?? defaultSqlitePath,
+      poolSize: p.int("DATABASE_POOL_SIZE", 10, 2, 1000),
     },
     log: { level: p.oneOf("LOG_LEVEL", logLevels, "info") },
     auth: { adminApiKey },

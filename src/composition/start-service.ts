@@ -59,6 +59,7 @@ export async function startService(
   const persistence = await openPersistence({
     databaseUrl: config.db.databaseUrl ?? undefined,
     sqlitePath: config.db.sqlitePath,
+    poolSize: config.db.poolSize,
   });
   let metricsServer: MetricsServer | null = null;
   try {

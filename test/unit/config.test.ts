@@ -33,6 +33,7 @@ describe("parseConfig", () => {
     assert.equal(config.server.maxRequestBytes, 4 * 1024 * 1024);
     assert.equal(config.db.databaseUrl, null);
     assert.equal(config.db.sqlitePath, "./data/workflows.sqlite");
+    assert.equal(config.db.poolSize, 10);
     assert.equal(config.log.level, "info");
     assert.equal(config.auth.adminApiKey, null);
     assert.deepEqual(config.limits, {
@@ -56,6 +57,7 @@ describe("parseConfig", () => {
       HOST: "127.0.0.1",
       DATABASE_URL: "postgres://u:p@db:5432/wf",
       SQLITE_PATH: "/tmp/x.sqlite",
+      DATABASE_POOL_SIZE: "24",
       LOG_LEVEL: "WARN",
       ADMIN_API_KEY: "0123456789abcdef",
       ROUTER_URL: "https://router.example/",
@@ -73,6 +75,7 @@ describe("parseConfig", () => {
     assert.equal(config.server.host, "127.0.0.1");
     assert.equal(config.db.databaseUrl, "postgres://u:p@db:5432/wf");
     assert.equal(config.db.sqlitePath, "/tmp/x.sqlite");
+    assert.equal(config.db.poolSize, 24);
     assert.equal(config.log.level, "warn");
     assert.equal(config.auth.adminApiKey, "0123456789abcdef");
     assert.equal(config.outbound.routerUrl, "https://router.example");
@@ -108,6 +111,7 @@ describe("parseConfig", () => {
       ["PORT", "80.5"],
       ["WORKFLOW_TIMEOUT", "0"],
       ["MAX_LOOP_ITERATIONS", "many"],
+      ["DATABASE_POOL_SIZE", "1"],
       ["MAX_TOTAL_OPERATIONS", "1e3"],
       ["MAX_LOOP_DEPTH", "0"],
       ["MAX_PARALLEL_NODES", "0"],
