@@ -59,16 +59,16 @@ function fillWorkflow(name: string): Record<string, unknown> {
 }
 
 /**
- * The fill loop, then nested loops whose body walks a 500 × 500 comprehension (about 250,000
- * cost units, tens of seconds of work in all), under a 1 s timeout: the run times out with a
- * trace already larger than the limit, on any machine.
+ * The fill loop, then nested loops whose body walks a 150 × 150 comprehension (about 183,000
+ * cost units, seconds of work in all), under a 1 s timeout: the run times out with a trace
+ * already larger than the limit, on any machine.
  */
 function fillThenSpinWorkflow(name: string): Record<string, unknown> {
   const fill = fillWorkflow(name) as { nodes: unknown[]; connections: unknown[] };
   return {
     metadata: { name, community_id: community, entity_id: 1, limits: { timeout_seconds: 1 } },
     global_variables: {
-      big: Array.from({ length: 500 }, (_, i) => i),
+      big: Array.from({ length: 150 }, (_, i) => i),
       outer_rounds: [0, 0, 0, 0],
       inner_rounds: Array.from({ length: 99 }, () => 0),
     },

@@ -13,10 +13,10 @@ import { RestClient } from "./rest-client.js";
  * the workflow lowers its own timeout to 1 second.
  *
  * The runaway workflow nests two loops (4 × 99 iterations, about 800 operations) and each body
- * run evaluates an expression that walks a 500 × 500 comprehension (about 250,000 cost units,
- * under the 300,000 budget): some 400 evaluations, tens of seconds of work on any machine, so the
- * one-second timeout trips long before the run could end and the outcome does not depend on the
- * machine's speed.
+ * run evaluates an expression that walks a 150 × 150 comprehension (about 183,000 cost units,
+ * under the 300,000 budget; about 10 ms here): some 400 evaluations, seconds of work on any
+ * machine, so the one-second timeout trips long before the run could end and the outcome does
+ * not depend on the machine's speed.
  */
 
 const community = 321;
@@ -101,7 +101,7 @@ describe("POST /api/v1/workflows/:id/test: a dry-run over its timeout (E5)", () 
       timeout: 60_000,
     },
     async () => {
-      const workflowId = await createWorkflow(admin, loopingWorkflow("Runaway", 4, 99, 500));
+      const workflowId = await createWorkflow(admin, loopingWorkflow("Runaway", 4, 99, 150));
       const reply = await admin.post(`/api/v1/workflows/${workflowId}/test`, {
         community_id: community,
         variables: { probe: "value" },
