@@ -37,8 +37,8 @@ export function greeterWorkflow(communityId: number, name = "Greeter"): Record<s
       },
     ],
     connections: [
-      connection("c1", "start", "output", "set"),
-      connection("c2", "set", "output", "end"),
+      restConnection("c1", "start", "output", "set"),
+      restConnection("c2", "set", "output", "end"),
     ],
   };
 }
@@ -79,8 +79,8 @@ export function legacyGreeterWorkflow(communityId: number): Record<string, unkno
       },
     },
     connections: [
-      connection("c1", "start", "output", "set"),
-      connection("c2", "set", "output", "end"),
+      restConnection("c1", "start", "output", "set"),
+      restConnection("c2", "set", "output", "end"),
     ],
   };
 }
@@ -112,8 +112,8 @@ export function slowWorkflow(communityId: number): Record<string, unknown> {
       },
     ],
     connections: [
-      connection("c1", "start", "output", "wait"),
-      connection("c2", "wait", "success", "end"),
+      restConnection("c1", "start", "output", "wait"),
+      restConnection("c2", "wait", "success", "end"),
     ],
   };
 }
@@ -137,11 +137,22 @@ export function invalidWorkflow(communityId: number): Record<string, unknown> {
         position: { x: 200, y: 0 },
       },
     ],
-    connections: [connection("c1", "start", "output", "mystery")],
+    connections: [restConnection("c1", "start", "output", "mystery")],
   };
 }
 
-function connection(id: string, from: string, fromPort: string, to: string) {
+/** A node in the REST (snake_case) workflow JSON. */
+export function restNode(
+  nodeId: string,
+  nodeType: string,
+  config: Record<string, unknown> = {},
+  x = 0,
+): Record<string, unknown> {
+  return { node_id: nodeId, node_type: nodeType, label: nodeId, position: { x, y: 0 }, config };
+}
+
+/** A connection in the REST workflow JSON, always into the target's `input` port. */
+export function restConnection(id: string, from: string, fromPort: string, to: string) {
   return {
     connection_id: id,
     from_node_id: from,
@@ -184,8 +195,8 @@ export function webhookWorkflow(communityId: number): Record<string, unknown> {
       },
     ],
     connections: [
-      connection("c1", "start", "output", "hook"),
-      connection("c2", "hook", "success", "end"),
+      restConnection("c1", "start", "output", "hook"),
+      restConnection("c2", "hook", "success", "end"),
     ],
   };
 }

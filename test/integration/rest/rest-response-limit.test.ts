@@ -5,6 +5,7 @@ import { ExecutionService } from "../../../src/gen/waddlebot/workflow/v1/executi
 import { startTestService, type TestService } from "../../support/server-harness.js";
 import { expectConnectError } from "../server/expect-error.js";
 import { createWorkflow } from "./create-workflow.js";
+import { restConnection, restNode } from "./fixtures.js";
 import { expectError, expectSuccess, waitForExecution } from "./helpers.js";
 import { type Reply, RestClient } from "./rest-client.js";
 
@@ -25,35 +26,24 @@ const items = Array.from(
 );
 const expensive = "{{ vars.big.all(x, vars.big.all(y, x + y > -1.0)) }}";
 
-function node(nodeId: string, nodeType: string, config: Record<string, unknown> = {}) {
-  return { node_id: nodeId, node_type: nodeType, label: nodeId, position: { x: 0, y: 0 }, config };
-}
-
 let edgeCount = 0;
-function connection(from: string, fromPort: string, to: string) {
-  edgeCount++;
-  return {
-    connection_id: `c${edgeCount}`,
-    from_node_id: from,
-    from_port_name: fromPort,
-    to_node_id: to,
-    to_port_name: "input",
-  };
-}
+/** A connection with the next free id. */
+const edge = (from: string, fromPort: string, to: string) =>
+  restConnection(`c${++edgeCount}`, from, fromPort, to);
 
 /** trigger → foreach over vars.items → a variable set per item (one node run per item). */
 function fillWorkflow(name: string): Record<string, unknown> {
   return {
     metadata: { name, community_id: community, entity_id: 1 },
     nodes: [
-      node("start", "trigger_command", { command_pattern: "!fill", platforms: ["twitch"] }),
-      node("fill", "loop_foreach", { array_variable: "items", item_variable: "it" }),
-      node("keep", "data_variable_set", { variables: { last: "{{ it }}" } }),
+      restNode("start", "trigger_command", { command_pattern: "!fill", platforms: ["twitch"] }),
+      restNode("fill", "loop_foreach", { array_variable: "items", item_variable: "it" }),
+      restNode("keep", "data_variable_set", { variables: { last: "{{ it }}" } }),
     ],
     connections: [
-      connection("start", "output", "fill"),
-      connection("fill", "loop", "keep"),
-      connection("keep", "output", "fill"),
+      edge("start", "output", "fill"),
+      edge("fill", "loop", "keep"),
+      edge("keep", "output", "fill"),
     ],
   };
 }
@@ -74,17 +64,17 @@ function fillThenSpinWorkflow(name: string): Record<string, unknown> {
     },
     nodes: [
       ...fill.nodes,
-      node("outer", "loop_foreach", { array_variable: "outer_rounds", item_variable: "o" }),
-      node("inner", "loop_foreach", { array_variable: "inner_rounds", item_variable: "i" }),
-      node("work", "data_variable_set", { variables: { walked: expensive } }),
+      restNode("outer", "loop_foreach", { array_variable: "outer_rounds", item_variable: "o" }),
+      restNode("inner", "loop_foreach", { array_variable: "inner_rounds", item_variable: "i" }),
+      restNode("work", "data_variable_set", { variables: { walked: expensive } }),
     ],
     connections: [
       ...fill.connections,
-      connection("fill", "done", "outer"),
-      connection("outer", "loop", "inner"),
-      connection("inner", "loop", "work"),
-      connection("work", "output", "inner"),
-      connection("inner", "done", "outer"),
+      edge("fill", "done", "outer"),
+      edge("outer", "loop", "inner"),
+      edge("inner", "loop", "work"),
+      edge("work", "output", "inner"),
+      edge("inner", "done", "outer"),
     ],
   };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestService, type TestService } from "../../support/server-harness.js";
 import { createWorkflow } from "./create-workflow.js";
+import { restConnection, restNode } from "./fixtures.js";
 import { expectError, expectSuccess } from "./helpers.js";
 import { RestClient } from "./rest-client.js";
 
@@ -21,20 +22,6 @@ import { RestClient } from "./rest-client.js";
 
 const community = 321;
 const expensive = "{{ vars.big.all(x, vars.big.all(y, x + y > -1.0)) }}";
-
-function node(nodeId: string, nodeType: string, config: Record<string, unknown>, x: number) {
-  return { node_id: nodeId, node_type: nodeType, label: nodeId, position: { x, y: 0 }, config };
-}
-
-function connection(id: string, from: string, fromPort: string, to: string) {
-  return {
-    connection_id: id,
-    from_node_id: from,
-    from_port_name: fromPort,
-    to_node_id: to,
-    to_port_name: "input",
-  };
-}
 
 /**
  * trigger → foreach over `outerRounds` items → foreach over `innerRounds` items → a variable
@@ -59,27 +46,27 @@ function loopingWorkflow(
       inner_rounds: Array.from({ length: innerRounds }, () => 0),
     },
     nodes: [
-      node("start", "trigger_command", { command_pattern: "!spin", platforms: ["twitch"] }, 0),
-      node(
+      restNode("start", "trigger_command", { command_pattern: "!spin", platforms: ["twitch"] }, 0),
+      restNode(
         "outer",
         "loop_foreach",
         { array_variable: "outer_rounds", item_variable: "o", index_variable: "oi" },
         100,
       ),
-      node(
+      restNode(
         "inner",
         "loop_foreach",
         { array_variable: "inner_rounds", item_variable: "i", index_variable: "ii" },
         200,
       ),
-      node("work", "data_variable_set", { variables: { walked: expensive } }, 300),
+      restNode("work", "data_variable_set", { variables: { walked: expensive } }, 300),
     ],
     connections: [
-      connection("c1", "start", "output", "outer"),
-      connection("c2", "outer", "loop", "inner"),
-      connection("c3", "inner", "loop", "work"),
-      connection("c4", "work", "output", "inner"),
-      connection("c5", "inner", "done", "outer"),
+      restConnection("c1", "start", "output", "outer"),
+      restConnection("c2", "outer", "loop", "inner"),
+      restConnection("c3", "inner", "loop", "work"),
+      restConnection("c4", "work", "output", "inner"),
+      restConnection("c5", "inner", "done", "outer"),
     ],
   };
 }
