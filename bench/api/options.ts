@@ -31,7 +31,7 @@ export interface BenchSizes {
 const full: BenchSizes = {
   warmup: 500,
   ackRequests: 3_000,
-  ackCallers: [16, 64],
+  ackCallers: [2, 4, 16, 64],
   pacedFractions: [0.25, 0.5],
   pacedRates: [100, 200],
   pacedMs: 5_000,
