@@ -11,6 +11,7 @@ import { openPersistence } from "../../src/adapters/persistence/open-persistence
 import type { Execution } from "../../src/domain/execution/execution.js";
 import type { NodeRun } from "../../src/domain/execution/node-run.js";
 import type { Workflow } from "../../src/domain/workflow/workflow.js";
+import { creationAudit } from "../../test/integration/persistence/fixtures.js";
 import { createTestDatabase } from "../../test/support/test-database.js";
 
 const total = Number(process.argv[2] ?? 10_000);
@@ -117,17 +118,7 @@ const ids: string[] = [];
 const insertMs = await timed(total, async (i) => {
   const e = execution(i);
   ids.push(e.executionId);
-  await executions.insert(e, {
-    eventType: "AUDIT",
-    action: "execute_workflow",
-    result: "SUCCESS",
-    userId: e.triggeredBy,
-    communityId: e.communityId,
-    workflowId: e.workflowId,
-    executionId: e.executionId,
-    details: {},
-    at: e.createdAt,
-  });
+  await executions.insert(e, creationAudit(e));
 });
 const claimed: string[] = [];
 const claimMs = await timed(Math.ceil(total / claimBatch), async () => {
