@@ -11,7 +11,11 @@ import { openPersistence } from "../../src/adapters/persistence/open-persistence
 import type { Execution } from "../../src/domain/execution/execution.js";
 import type { NodeRun } from "../../src/domain/execution/node-run.js";
 import type { Workflow } from "../../src/domain/workflow/workflow.js";
-import { creationAudit } from "../../test/integration/persistence/fixtures.js";
+import {
+  anExecution,
+  creationAudit,
+  versionOf,
+} from "../../test/integration/persistence/fixtures.js";
 import { createTestDatabase } from "../../test/support/test-database.js";
 
 const total = Number(process.argv[2] ?? 10_000);
@@ -43,42 +47,15 @@ const workflow: Workflow = {
   publishedVersion: 1,
   publishedAt: now,
 };
-await persistence.workflows.create(workflow, {
-  workflowId: workflow.workflowId,
-  version: 1,
-  name: workflow.name,
-  description: "",
-  tags: [],
-  definition: workflow.definition,
-  createdBy: "bench",
-  createdAt: now,
-});
+await persistence.workflows.create(workflow, versionOf(workflow, "bench"));
 
-const execution = (i: number): Execution => ({
-  executionId: uuidv7(),
-  workflowId: workflow.workflowId,
-  workflowVersion: 1,
-  status: "pending",
-  communityId: 1,
-  entityId: 1,
-  triggeredBy: "bench",
-  trigger: { triggerNodeId: "t", triggerSource: "api", sessionId: "", platform: "", data: {} },
-  inputVariables: { i },
-  idempotencyKey: null,
-  createdAt: new Date(now.getTime() + i),
-  startedAt: null,
-  completedAt: null,
-  durationMs: null,
-  nodesExecuted: 0,
-  totalNodes: 3,
-  failedNodes: [],
-  errorReason: null,
-  errorMessage: null,
-  errorNodeId: null,
-  finalOutput: null,
-  finalVariables: {},
-  cancelRequestedAt: null,
-});
+const execution = (i: number): Execution =>
+  anExecution(workflow, {
+    executionId: uuidv7(),
+    triggeredBy: "bench",
+    inputVariables: { i },
+    createdAt: new Date(now.getTime() + i),
+  });
 
 const run = (sequence: number): NodeRun => ({
   sequence,
