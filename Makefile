@@ -1,11 +1,25 @@
 # Every target installs what it needs, so a fresh clone needs only `make run` or `make test`.
 SHELL := /bin/bash
+
+# Node.js: the `node` on PATH when it is 22 or newer, else the pinned Node 24 LTS that
+# scripts/toolchain.sh unpacks from the npm registry into .toolchain/ (its headers then build
+# native modules). Every target below runs with it first on PATH.
+NODE_BIN := $(shell scripts/toolchain.sh)
+ifeq ($(NODE_BIN),)
+$(error no Node.js 22 or newer, and none could be fetched: see scripts/toolchain.sh)
+endif
+export PATH := $(NODE_BIN):$(PATH)
+ifneq ($(findstring /.toolchain/,$(NODE_BIN)),)
+export npm_config_nodedir := $(abspath $(NODE_BIN)/..)
+endif
+
 NODE_TEST := node --import tsx --test --test-reporter=spec
 UNIT_TESTS = $(shell find test/unit -name '*.test.ts' | sort)
 INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install generate lint typecheck test test-unit test-integration test-sqlite test-postgres run bench-engine bench-api
+.PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
+	test-postgres run start bench-engine bench-api bench-persistence node
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -18,6 +32,10 @@ src/gen/.generated: node_modules/.installed $(shell find proto -name '*.proto') 
 	touch $@
 
 generate: src/gen/.generated
+
+# The production build: dist/ runs with `node dist/main.js` and production dependencies only.
+build: generate
+	npx tsc -p tsconfig.build.json
 
 lint: generate
 	npx biome check --error-on-warnings .
@@ -41,11 +59,24 @@ test-integration: test-sqlite test-postgres
 # The whole suite: static checks, unit tests, then the integration tests on both databases.
 test: lint typecheck test-unit test-integration
 
+# Development: the service from its TypeScript sources.
 run: generate
 	node --import tsx src/main.ts
+
+# Production: the built service.
+start: build
+	node dist/main.js
 
 bench-engine: generate
 	node --import tsx bench/engine/run.ts
 
 bench-api: generate
 	node --import tsx bench/api/run.ts
+
+bench-persistence: generate
+	TEST_DATABASE=sqlite node --import tsx bench/persistence/lifecycle.ts 10000 16
+	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/persistence/lifecycle.ts 10000 16
+
+# Prints which Node.js the targets use.
+node:
+	@command -v node; node --version

@@ -80,6 +80,7 @@ async function onServer(serverUrl: string, statements: string[]): Promise<void> 
     pool: { min: 0, max: 1 },
   });
   try {
+    await orm.connect().catch(() => undefined);
     const status = await orm.checkConnection();
     if (!status.ok) {
       throw new Error(`PostgreSQL at ${redact(serverUrl)} is unreachable: ${status.reason}`, {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
@@ -16,6 +16,14 @@ export type HttpFallback = (
   res: ServerResponse | Http2ServerResponse,
 ) => boolean | Promise<boolean>;
 
+/** The part of both response classes this file writes through. */
+interface Answer {
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): unknown;
+  addTrailers(headers: OutgoingHttpHeaders): void;
+  end(): unknown;
+  end(data: Uint8Array): unknown;
+}
+
 /** `/package.Service/Method`, the path shape of every RPC. */
 const rpcPath = /^\/[A-Za-z_][\w.]*\.[A-Za-z_]\w*\/[A-Za-z_]\w*$/;
 
@@ -30,6 +38,7 @@ export function unknownRouteHandler(fallbacks: HttpFallback[], logger: Logger): 
     // connect-node types them loosely; they are node:http or node:http2 objects.
     const req = nodeReq as IncomingMessage | Http2ServerRequest;
     const res = nodeRes as ServerResponse | Http2ServerResponse;
+    const answer: Answer = res;
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
     const contentType = req.headers["content-type"] ?? "";
     if (contentType.startsWith("application/grpc")) {
@@ -41,14 +50,14 @@ export function unknownRouteHandler(fallbacks: HttpFallback[], logger: Logger): 
       );
       if (contentType.startsWith("application/grpc-web")) {
         // gRPC-Web allows the status in the headers of a body-less answer.
-        res.writeHead(200, { "content-type": contentType, ...status });
+        answer.writeHead(200, { "content-type": contentType, ...status });
       } else {
         // gRPC reads a status from headers only in a HEADERS frame that ends the stream,
         // which the compatibility API does not produce; trailers always work.
-        res.writeHead(200, { "content-type": contentType });
-        res.addTrailers(status);
+        answer.writeHead(200, { "content-type": contentType });
+        answer.addTrailers(status);
       }
-      res.end();
+      answer.end();
       return;
     }
     if (req.method === "POST" && rpcPath.test(path)) {
@@ -91,11 +100,7 @@ async function tryFallbacks(
   return false;
 }
 
-function sendJsonError(
-  res: ServerResponse | Http2ServerResponse,
-  status: number,
-  error: ConnectError,
-) {
+function sendJsonError(res: Answer, status: number, error: ConnectError) {
   const body = errorToJsonBytes(withErrorInfo(error), undefined);
   res.writeHead(status, {
     "content-type": "application/json",

@@ -61,10 +61,14 @@ const ipv6Labels: Record<string, string> = {
   orchid2: "ORCHIDv2",
   droneRemoteIdProtocolEntityTags: "DRIP",
   reserved: "reserved",
+  // fec0::/10 (RFC 3879); ipaddr.js names it since 2.3.
+  deprecatedSiteLocal: "non-global",
 };
 
 const globalUnicast = ipaddr.IPv6.parseCIDR("2000::/3");
 const ipv4Compatible = ipaddr.IPv6.parseCIDR("::/96");
+/** RFC 6052's well-known NAT64 prefix, which carries the IPv4 address in its last 32 bits. */
+const wellKnownNat64 = ipaddr.IPv6.parseCIDR("64:ff9b::/96");
 
 function blockedIpv4(address: IPv4): string | null {
   const range = address.range();
@@ -78,12 +82,13 @@ function blockedIpv6(address: IPv6): string | null {
     case "ipv4Mapped":
       return embedded(parts[6], parts[7], "IPv4-mapped");
     case "rfc6052":
-      return embedded(parts[6], parts[7], "NAT64");
+      // The local-use prefix 64:ff9b:1::/48 (RFC 8215) is not judged by an embedded address.
+      return address.match(wellKnownNat64) ? embedded(parts[6], parts[7], "NAT64") : "non-global";
     case "6to4":
       return embedded(parts[1], parts[2], "6to4");
     case "unicast":
       if (address.match(ipv4Compatible)) return "IPv4-compatible";
-      // Site-local fec0::/10, local-use NAT64 64:ff9b:1::/48 and the rest outside 2000::/3.
+      // Everything else outside 2000::/3.
       return address.match(globalUnicast) ? null : "non-global";
     default:
       return ipv6Labels[range] ?? range;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { NodeSDK } from "@opentelemetry/sdk-node";
-import { NoopSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NoopSpanProcessor } from "@opentelemetry/sdk-trace";
 
 export interface TelemetryOptions {
   serviceName: string;

@@ -3,21 +3,16 @@ import { after, before, describe, it } from "node:test";
 import { metrics, SpanStatusCode } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import {
-  InMemorySpanExporter,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-node";
 import type { Telemetry } from "../../../src/adapters/telemetry/sdk.js";
 import { ExecutionStatus } from "../../../src/gen/waddlebot/workflow/v1/execution_pb.js";
 import { ExecutionService } from "../../../src/gen/waddlebot/workflow/v1/execution_service_pb.js";
 import { WorkflowService } from "../../../src/gen/waddlebot/workflow/v1/workflow_service_pb.js";
 import { startTestService, type TestService } from "../../support/server-harness.js";
+import { registerTestTracing } from "../../support/test-tracing.js";
 import { quickWorkflow, toCreateRequest } from "../../support/workflow-fixtures.js";
 
 // The global providers register once per process; node --test runs each file in its own.
-const spans = new InMemorySpanExporter();
-new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }).register();
+const spans = registerTestTracing();
 const prometheus = new PrometheusExporter({ preventServerStart: true });
 metrics.setGlobalMeterProvider(new MeterProvider({ readers: [prometheus] }));
 const telemetry: Telemetry = {

@@ -1,6 +1,6 @@
 /**
  * The workflow list's statements use the indexes of migration 20261125-03, on the dialect the
- * run selects. The repositories run over a SqlClient that first asks the database for the plan
+ * run selects. The repositories run over a database that first asks the database for the plan
  * of every SELECT they issue (EXPLAIN QUERY PLAN on SQLite, EXPLAIN (COSTS OFF) on PostgreSQL),
  * so the plans checked are those of the statements the code really sends, with its parameters.
  *
@@ -12,28 +12,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { MikroORM } from "@mikro-orm/core";
-import type { SqlEntityManager } from "@mikro-orm/knex";
+import { CompiledQuery, type Kysely } from "kysely";
+import { ormOptions } from "../../../src/adapters/persistence/database/orm-options.js";
+import {
+  SqlDatabase,
+  type StatementResult,
+} from "../../../src/adapters/persistence/database/sql-database.js";
+import type { Statement } from "../../../src/adapters/persistence/database/statement.js";
+import { tableColumns } from "../../../src/adapters/persistence/database/table-columns.js";
 import { resolveDatabaseTarget } from "../../../src/adapters/persistence/database-target.js";
 import type { Dialect } from "../../../src/adapters/persistence/dialect.js";
-import { ormConfig } from "../../../src/adapters/persistence/orm-config.js";
-import { PersistenceContext } from "../../../src/adapters/persistence/persistence-context.js";
-import { MikroOrmWorkflowRepository } from "../../../src/adapters/persistence/repositories/mikro-orm-workflow-repository.js";
+import type { Database } from "../../../src/adapters/persistence/entities/index.js";
 import { SqlExecutionRepository } from "../../../src/adapters/persistence/repositories/sql-execution-repository.js";
+import { SqlWorkflowRepository } from "../../../src/adapters/persistence/repositories/sql-workflow-repository.js";
 import { runMigrations } from "../../../src/adapters/persistence/run-migrations.js";
-import { dbValues } from "../../../src/adapters/persistence/sql/db-values.js";
-import type { KnexPool } from "../../../src/adapters/persistence/sql/knex-pool.js";
-import {
-  type PgClient,
-  PostgresSqlClient,
-} from "../../../src/adapters/persistence/sql/postgres-sql-client.js";
-import type {
-  SqlClient,
-  SqlParam,
-  SqlRow,
-  SqlStatement,
-} from "../../../src/adapters/persistence/sql/sql-client.js";
-import { SqliteSqlClient } from "../../../src/adapters/persistence/sql/sqlite-sql-client.js";
-import type { SqliteDatabase } from "../../../src/adapters/persistence/sql/sqlite-statements.js";
 import type { Principal } from "../../../src/domain/permissions/principal.js";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
 import { aPrincipal } from "./fixtures.js";
@@ -50,42 +42,35 @@ interface Explained {
   plan: string;
 }
 
-/** Delegates everything; records the plan of each SELECT before running it. */
-class ExplainingSqlClient implements SqlClient {
+/** Runs every statement as the service does; first records the plan of each SELECT. */
+class ExplainingDatabase extends SqlDatabase {
   readonly plans: Explained[] = [];
 
-  constructor(private readonly inner: SqlClient) {}
-
-  get dialect(): Dialect {
-    return this.inner.dialect;
-  }
-
-  async all<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []) {
-    if (/^\s*select\b/i.test(sql)) {
+  override async run<P, R>(
+    statement: Statement<P, R>,
+    values: P,
+    db: Kysely<Database> = this.kysely,
+  ): Promise<StatementResult<R>> {
+    const query = this.compile(statement, values);
+    if (/^\s*select\b/i.test(query.sql)) {
       const prefix = this.dialect === "sqlite" ? "explain query plan " : "explain (costs off) ";
-      const rows = await this.inner.all(prefix + sql, params);
+      const { rows } = await db.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(prefix + query.sql, [...query.parameters]),
+      );
       const lines = rows.map((row) =>
         String(this.dialect === "sqlite" ? row.detail : row["QUERY PLAN"]),
       );
-      this.plans.push({ sql, plan: lines.join("\n") });
+      this.plans.push({ sql: query.sql, plan: lines.join("\n") });
     }
-    return this.inner.all<T>(sql, params);
+    return super.run(statement, values, db);
   }
 
-  run(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.inner.run(sql, params);
-  }
-
-  atomic(statements: readonly SqlStatement[]): Promise<number[]> {
-    return this.inner.atomic(statements);
-  }
-
-  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
-    return this.inner.transaction(work);
-  }
-
-  drain(): Promise<void> {
-    return this.inner.drain();
+  /** Plain SQL, for seeding and reading the catalog. */
+  async sql(text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const result = await this.kysely.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(text, params),
+    );
+    return result.rows;
   }
 
   /** The plans of the SELECTs that `call` issued. */
@@ -103,33 +88,28 @@ function planOf(plans: Explained[], statement: RegExp): string {
 }
 
 const workflowPage =
-  /^select w\.\* from workflows w .* order by w\.updated_at desc, w\.workflow_id limit/s;
+  /^select "w"\.\* from "workflows" as "w".* order by "w"\."updated_at" desc, "w"\."workflow_id" limit/s;
 
 describe("workflow list indexes", () => {
   let database: TestDatabase;
   let orm: MikroORM;
-  let sql: ExplainingSqlClient;
+  let sql: ExplainingDatabase;
   let dialect: Dialect;
-  let workflows: MikroOrmWorkflowRepository;
+  let workflows: SqlWorkflowRepository;
   let executions: SqlExecutionRepository;
 
-  // Wired as openPersistence wires the repositories, with the explaining client in between.
+  // Wired as openPersistence wires the repositories, with the explaining database in between.
   before(async () => {
     database = await createTestDatabase();
     const target = resolveDatabaseTarget(database.databaseUrl, database.sqlitePath);
     dialect = target.dialect;
-    orm = await MikroORM.init(await ormConfig(target, { debug: false, poolSize: 2 }));
-    const pool = (orm.em as SqlEntityManager).getConnection().getKnex().client;
-    const inner: SqlClient =
-      dialect === "postgresql"
-        ? new PostgresSqlClient(pool as KnexPool<PgClient>)
-        : new SqliteSqlClient(pool as KnexPool<SqliteDatabase>);
-    await runMigrations(orm, dialect, inner);
-    await seed(inner, dialect);
-    sql = new ExplainingSqlClient(inner);
-    const context = new PersistenceContext(orm, dialect, sql, dbValues(dialect));
-    workflows = new MikroOrmWorkflowRepository(context);
-    executions = new SqlExecutionRepository(context);
+    orm = await MikroORM.init(await ormOptions(target, { debug: false, poolSize: 2 }));
+    await orm.connect();
+    sql = new ExplainingDatabase(orm, dialect, tableColumns(orm));
+    await runMigrations(orm, sql);
+    await seed(sql, dialect);
+    workflows = new SqlWorkflowRepository(sql);
+    executions = new SqlExecutionRepository(sql);
   });
 
   after(async () => {
@@ -203,7 +183,7 @@ describe("workflow list indexes", () => {
         assert.equal(entry.successCount + entry.failureCount, entry.executionCount);
       }
     });
-    const plan = planOf(plans, /from workflow_executions/);
+    const plan = planOf(plans, /from "workflow_executions"/);
     if (dialect === "sqlite") {
       assert.match(
         plan,
@@ -221,7 +201,7 @@ describe("workflow list indexes", () => {
       executions.list({ workflowId: workflowId(1) }, { kind: "offset", page: 1, perPage: 20 }),
     );
     assertOrderedByIndex(
-      planOf(plans, /^select \* from workflow_executions/),
+      planOf(plans, /^select \* from "workflow_executions"/),
       "workflow_executions_list_idx",
     );
   });
@@ -255,7 +235,7 @@ function workflowId(n: number): string {
  * ids; 6000 grants to users, roles and communities (some without can_view); 20,000 executions
  * over 100 workflows, mostly completed, some failed.
  */
-async function seed(sql: SqlClient, dialect: Dialect): Promise<void> {
+async function seed(sql: ExplainingDatabase, dialect: Dialect): Promise<void> {
   const pad = (column: string) =>
     dialect === "sqlite"
       ? `printf('wf-%05d', ${column})`
@@ -271,7 +251,7 @@ async function seed(sql: SqlClient, dialect: Dialect): Promise<void> {
       ? `(with recursive s(i) as (select 1 union all select i + 1 from s where i < ${count}) select i from s) g`
       : `generate_series(1, ${count}) g(i)`;
 
-  await sql.run(`
+  await sql.sql(`
     insert into workflows (workflow_id, community_id, entity_id, name, description, tags, status,
       version, definition, owner_user_id, created_at, updated_at, published_version, published_at)
     select ${pad("i")}, i % ${communityCount}, i % 7, 'workflow ' || ${text("i")}, 'does things', '[]',
@@ -279,7 +259,7 @@ async function seed(sql: SqlClient, dialect: Dialect): Promise<void> {
       '{"nodes":[],"connections":[]}', 'user-' || ${text("i % 300")}, ${time("i")},
       ${time("((i * 7919) % 3000) * 60")}, null, null
     from ${series(workflowCount)}`);
-  await sql.run(`
+  await sql.sql(`
     insert into workflow_permissions (workflow_id, target_type, target_id, can_view, can_edit,
       can_execute, can_delete, can_manage_permissions, granted_by, granted_at)
     select ${pad(`1 + (i * 37) % ${workflowCount}`)},
@@ -294,7 +274,7 @@ async function seed(sql: SqlClient, dialect: Dialect): Promise<void> {
     from ${series(grantCount)}
     where true -- SQLite needs a WHERE before an upsert clause after SELECT
     on conflict do nothing`);
-  await sql.run(`
+  await sql.sql(`
     insert into workflow_executions (execution_id, workflow_id, workflow_version, status,
       community_id, entity_id, triggered_by, trigger, input_variables, created_at, failed_nodes,
       final_output, final_variables, updated_at)
@@ -305,24 +285,24 @@ async function seed(sql: SqlClient, dialect: Dialect): Promise<void> {
     from ${series(executionCount)}`);
   if (dialect === "postgresql") {
     for (const table of ["workflows", "workflow_permissions", "workflow_executions"]) {
-      await sql.run(`vacuum analyze ${table}`);
+      await sql.sql(`vacuum analyze ${table}`);
     }
   }
 }
 
 /** The key columns of an index, in order, as `name` or `name desc`, from the catalog. */
-async function indexColumns(sql: SqlClient, index: string): Promise<string[]> {
+async function indexColumns(sql: ExplainingDatabase, index: string): Promise<string[]> {
   if (sql.dialect === "sqlite") {
-    const rows = await sql.all<{ name: string; desc: number }>(
+    const rows = (await sql.sql(
       "select name, desc from pragma_index_xinfo(?) where key = 1 order by seqno",
       [index],
-    );
+    )) as { name: string; desc: number }[];
     return rows.map((row) => (row.desc ? `${row.name} desc` : row.name));
   }
-  const rows = await sql.all<{ indexdef: string }>(
-    "select indexdef from pg_indexes where schemaname = current_schema() and indexname = ?",
+  const rows = (await sql.sql(
+    "select indexdef from pg_indexes where schemaname = current_schema() and indexname = $1",
     [index],
-  );
+  )) as { indexdef: string }[];
   const definition = rows[0]?.indexdef ?? "";
   const columns = /USING btree \((.*)\)$/.exec(definition)?.[1];
   assert.ok(columns, `index ${index} exists: ${definition}`);

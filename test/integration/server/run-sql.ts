@@ -1,6 +1,7 @@
-import { BetterSqliteDriver } from "@mikro-orm/better-sqlite";
 import { MikroORM } from "@mikro-orm/core";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import { SqliteDriver } from "@mikro-orm/sql";
+import { sqliteDialect } from "../../../src/adapters/persistence/database/sqlite-dialect.js";
 import type { TestDatabase } from "../../support/test-database.js";
 
 /** Runs one statement with bound parameters; resolves to the driver's result. */
@@ -19,9 +20,15 @@ export async function withSqlConnection<T>(
   };
   const orm =
     db.databaseUrl === undefined
-      ? await MikroORM.init({ ...common, driver: BetterSqliteDriver, dbName: db.sqlitePath })
+      ? await MikroORM.init({
+          ...common,
+          driver: SqliteDriver,
+          dbName: db.sqlitePath,
+          driverOptions: sqliteDialect(db.sqlitePath),
+        })
       : await MikroORM.init({ ...common, driver: PostgreSqlDriver, clientUrl: db.databaseUrl });
   try {
+    await orm.connect();
     return await work((sql, params = []) => orm.em.getConnection().execute(sql, params, "run"));
   } finally {
     await orm.close(true);

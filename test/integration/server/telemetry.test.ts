@@ -4,23 +4,18 @@ import { Code } from "@connectrpc/connect";
 import { metrics, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import {
-  InMemorySpanExporter,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-node";
 import type { Telemetry } from "../../../src/adapters/telemetry/sdk.js";
 import { Health } from "../../../src/gen/grpc/health/v1/health_pb.js";
 import { ApiKeyService } from "../../../src/gen/waddlebot/workflow/v1/api_key_service_pb.js";
 import { ErrorInfoSchema } from "../../../src/gen/waddlebot/workflow/v1/errors_pb.js";
 import { startTestService, type TestService } from "../../support/server-harness.js";
+import { registerTestTracing } from "../../support/test-tracing.js";
 import { expectConnectError } from "./expect-error.js";
 import { GrpcJsClient } from "./grpc-js-client.js";
 import { runSql } from "./run-sql.js";
 
 // One set of global providers for this file (they register once per process).
-const spans = new InMemorySpanExporter();
-new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }).register();
+const spans = registerTestTracing();
 const prometheus = new PrometheusExporter({ preventServerStart: true });
 metrics.setGlobalMeterProvider(new MeterProvider({ readers: [prometheus] }));
 const telemetry: Telemetry = {

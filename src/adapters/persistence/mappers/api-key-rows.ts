@@ -1,36 +1,34 @@
 import type { ApiKeyRecord } from "../../../ports/api-key-repository.js";
-import type { ApiKeyRow } from "../schemas/api-key.schema.js";
-import type { DbValues } from "../sql/db-values.js";
-import type { SqlRow } from "../sql/sql-client.js";
+import type { NewRow, Row } from "../entities/index.js";
 
-export function apiKeyFromRow(row: SqlRow, values: DbValues): ApiKeyRecord {
+export function apiKeyFromRow(row: Row<"api_keys">): ApiKeyRecord {
   return {
-    keyId: String(row.key_id),
-    name: String(row.name),
-    secretHash: String(row.secret_hash),
+    keyId: row.key_id,
+    name: row.name,
+    secretHash: row.secret_hash,
     principal: {
-      userId: String(row.user_id),
-      roles: values.json<string[]>(row.roles),
-      communityIds: values.json<number[]>(row.community_ids),
-      admin: values.bool(row.admin),
+      userId: row.user_id,
+      roles: row.roles,
+      communityIds: row.community_ids,
+      admin: row.admin,
     },
-    createdBy: String(row.created_by),
-    createdAt: values.date(row.created_at),
-    revokedAt: values.dateOrNull(row.revoked_at),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
   };
 }
 
-export function apiKeyToEntity(record: ApiKeyRecord): ApiKeyRow {
+export function apiKeyToRow(record: ApiKeyRecord): Required<NewRow<"api_keys">> {
   return {
-    keyId: record.keyId,
+    key_id: record.keyId,
     name: record.name,
-    secretHash: record.secretHash,
-    userId: record.principal.userId,
-    roles: [...record.principal.roles],
-    communityIds: [...record.principal.communityIds],
+    secret_hash: record.secretHash,
+    user_id: record.principal.userId,
+    roles: record.principal.roles,
+    community_ids: record.principal.communityIds,
     admin: record.principal.admin,
-    createdBy: record.createdBy,
-    createdAt: new Date(record.createdAt),
-    revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt),
+    created_by: record.createdBy,
+    created_at: record.createdAt,
+    revoked_at: record.revokedAt,
   };
 }

@@ -1,95 +1,68 @@
-import type { Execution, TriggerInfo } from "../../../domain/execution/execution.js";
-import type { ExecutionStatus } from "../../../domain/execution/execution-status.js";
-import type { JsonObject, JsonValue } from "../../../domain/json.js";
-import type { DbValues } from "../sql/db-values.js";
-import type { SqlParam, SqlRow } from "../sql/sql-client.js";
-import { jsonText, textOrNull } from "./column-values.js";
+import type { Execution } from "../../../domain/execution/execution.js";
+import type { NewRow, Row } from "../entities/index.js";
 
-/** Columns `insertExecutionSql` writes, in parameter order. */
-export const executionInsertColumns = [
-  "execution_id",
-  "workflow_id",
-  "workflow_version",
-  "status",
-  "community_id",
-  "entity_id",
-  "triggered_by",
-  "trigger",
-  "input_variables",
-  "idempotency_key",
-  "created_at",
-  "start_time",
-  "end_time",
-  "execution_time_seconds",
-  "duration_ms",
-  "nodes_executed",
-  "total_nodes",
-  "failed_nodes",
-  "error_reason",
-  "error_message",
-  "error_node_id",
-  "final_output",
-  "final_variables",
-  "cancel_requested_at",
-  "updated_at",
-] as const;
+export type ExecutionRow = Row<"workflow_executions">;
 
-export const insertExecutionSql = `insert into workflow_executions (${executionInsertColumns.join(", ")}) values (${executionInsertColumns.map(() => "?").join(", ")})`;
-
-export function executionInsertParams(execution: Execution): SqlParam[] {
-  return [
-    execution.executionId,
-    execution.workflowId,
-    execution.workflowVersion,
-    execution.status,
-    execution.communityId,
-    execution.entityId,
-    execution.triggeredBy,
-    jsonText(execution.trigger),
-    jsonText(execution.inputVariables),
-    execution.idempotencyKey,
-    execution.createdAt,
-    execution.startedAt,
-    execution.completedAt,
-    execution.durationMs === null ? null : execution.durationMs / 1000,
-    execution.durationMs,
-    execution.nodesExecuted,
-    execution.totalNodes,
-    jsonText(execution.failedNodes),
-    execution.errorReason,
-    execution.errorMessage,
-    execution.errorNodeId,
-    jsonText(execution.finalOutput),
-    jsonText(execution.finalVariables),
-    execution.cancelRequestedAt,
-    execution.createdAt,
-  ];
+/** A new execution's whole row: no lease, no claim, no node runs, no checkpoint yet. */
+export function executionToRow(execution: Execution): Required<NewRow<"workflow_executions">> {
+  return {
+    execution_id: execution.executionId,
+    workflow_id: execution.workflowId,
+    workflow_version: execution.workflowVersion,
+    status: execution.status,
+    community_id: execution.communityId,
+    entity_id: execution.entityId,
+    triggered_by: execution.triggeredBy,
+    trigger: execution.trigger,
+    input_variables: execution.inputVariables,
+    idempotency_key: execution.idempotencyKey,
+    created_at: execution.createdAt,
+    start_time: execution.startedAt,
+    end_time: execution.completedAt,
+    execution_time_seconds: execution.durationMs === null ? null : execution.durationMs / 1000,
+    duration_ms: execution.durationMs,
+    nodes_executed: execution.nodesExecuted,
+    total_nodes: execution.totalNodes,
+    failed_nodes: execution.failedNodes,
+    error_reason: execution.errorReason,
+    error_message: execution.errorMessage,
+    error_node_id: execution.errorNodeId,
+    final_output: execution.finalOutput,
+    final_variables: execution.finalVariables,
+    cancel_requested_at: execution.cancelRequestedAt,
+    lease_owner: null,
+    lease_expires_at: null,
+    claim_count: 0,
+    node_run_count: 0,
+    checkpoint: null,
+    updated_at: execution.createdAt,
+  };
 }
 
-export function executionFromRow(row: SqlRow, values: DbValues): Execution {
+export function executionFromRow(row: ExecutionRow): Execution {
   return {
-    executionId: String(row.execution_id),
-    workflowId: String(row.workflow_id),
-    workflowVersion: values.int(row.workflow_version),
-    status: row.status as ExecutionStatus,
-    communityId: values.int(row.community_id),
-    entityId: values.int(row.entity_id),
-    triggeredBy: String(row.triggered_by),
-    trigger: values.json<TriggerInfo>(row.trigger),
-    inputVariables: values.json<JsonObject>(row.input_variables),
-    idempotencyKey: textOrNull(row.idempotency_key),
-    createdAt: values.date(row.created_at),
-    startedAt: values.dateOrNull(row.start_time),
-    completedAt: values.dateOrNull(row.end_time),
+    executionId: row.execution_id,
+    workflowId: row.workflow_id,
+    workflowVersion: row.workflow_version,
+    status: row.status,
+    communityId: row.community_id,
+    entityId: row.entity_id,
+    triggeredBy: row.triggered_by,
+    trigger: row.trigger,
+    inputVariables: row.input_variables,
+    idempotencyKey: row.idempotency_key,
+    createdAt: row.created_at,
+    startedAt: row.start_time,
+    completedAt: row.end_time,
     durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
-    nodesExecuted: values.int(row.nodes_executed),
-    totalNodes: values.int(row.total_nodes),
-    failedNodes: values.json<string[]>(row.failed_nodes),
-    errorReason: textOrNull(row.error_reason),
-    errorMessage: textOrNull(row.error_message),
-    errorNodeId: textOrNull(row.error_node_id),
-    finalOutput: values.jsonOrNull<JsonValue>(row.final_output),
-    finalVariables: values.json<JsonObject>(row.final_variables),
-    cancelRequestedAt: values.dateOrNull(row.cancel_requested_at),
+    nodesExecuted: row.nodes_executed,
+    totalNodes: row.total_nodes,
+    failedNodes: row.failed_nodes,
+    errorReason: row.error_reason,
+    errorMessage: row.error_message,
+    errorNodeId: row.error_node_id,
+    finalOutput: row.final_output,
+    finalVariables: row.final_variables,
+    cancelRequestedAt: row.cancel_requested_at,
   };
 }

@@ -1,44 +1,41 @@
-import type {
-  PermissionFlag,
-  PermissionGrant,
-  PermissionTargetType,
-} from "../../../domain/permissions/permission.js";
-import type { WorkflowPermissionRow } from "../schemas/workflow-permission.schema.js";
-import type { DbValues } from "../sql/db-values.js";
-import type { SqlRow } from "../sql/sql-client.js";
+import type { PermissionFlag, PermissionGrant } from "../../../domain/permissions/permission.js";
+import type { NewRow, Row } from "../entities/index.js";
 
-/** Flag ↔ boolean column; the flags list keeps this order. */
-const flagColumns: readonly [PermissionFlag, string][] = [
-  ["can_view", "can_view"],
-  ["can_edit", "can_edit"],
-  ["can_execute", "can_execute"],
-  ["can_delete", "can_delete"],
-  ["can_manage_permissions", "can_manage_permissions"],
+type PermissionRow = Row<"workflow_permissions">;
+type FlagColumn = "can_view" | "can_edit" | "can_execute" | "can_delete" | "can_manage_permissions";
+
+/** The flags in the order grants list them; each is stored in the column of its name. */
+const flags: readonly (PermissionFlag & FlagColumn)[] = [
+  "can_view",
+  "can_edit",
+  "can_execute",
+  "can_delete",
+  "can_manage_permissions",
 ];
 
-export function grantFromRow(row: SqlRow, values: DbValues): PermissionGrant {
+export function grantFromRow(row: PermissionRow): PermissionGrant {
   return {
-    workflowId: String(row.workflow_id),
-    targetType: row.target_type as PermissionTargetType,
-    targetId: String(row.target_id),
-    flags: flagColumns.filter(([, column]) => values.bool(row[column])).map(([flag]) => flag),
-    grantedBy: String(row.granted_by),
-    grantedAt: values.date(row.granted_at),
+    workflowId: row.workflow_id,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    flags: flags.filter((flag) => row[flag]),
+    grantedBy: row.granted_by,
+    grantedAt: row.granted_at,
   };
 }
 
-export function grantToEntity(grant: PermissionGrant): WorkflowPermissionRow {
+export function grantToRow(grant: PermissionGrant): Required<NewRow<"workflow_permissions">> {
   const has = (flag: PermissionFlag) => grant.flags.includes(flag);
   return {
-    workflowId: grant.workflowId,
-    targetType: grant.targetType,
-    targetId: grant.targetId,
-    canView: has("can_view"),
-    canEdit: has("can_edit"),
-    canExecute: has("can_execute"),
-    canDelete: has("can_delete"),
-    canManagePermissions: has("can_manage_permissions"),
-    grantedBy: grant.grantedBy,
-    grantedAt: new Date(grant.grantedAt),
+    workflow_id: grant.workflowId,
+    target_type: grant.targetType,
+    target_id: grant.targetId,
+    can_view: has("can_view"),
+    can_edit: has("can_edit"),
+    can_execute: has("can_execute"),
+    can_delete: has("can_delete"),
+    can_manage_permissions: has("can_manage_permissions"),
+    granted_by: grant.grantedBy,
+    granted_at: grant.grantedAt,
   };
 }

@@ -3,8 +3,7 @@
  * schemas, for one dialect. It applies the existing migrations to a scratch database and diffs
  * that live schema against `schemas/` (so no snapshot file is needed), then writes the file
  * into migrations/<dialect>/. Append the new class to that folder's index.ts by hand, and
- * review the SQL: MikroORM 6.6.16 misreads SQLite enum checks with three or more values, so on
- * SQLite it proposes rebuilding those tables although nothing changed; drop such statements.
+ * review the SQL before committing it.
  *
  *   node --import tsx src/adapters/persistence/migrations/create-migration.ts sqlite <name>
  *   node --import tsx src/adapters/persistence/migrations/create-migration.ts postgresql <name> [base-url]
@@ -16,8 +15,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MikroORM } from "@mikro-orm/core";
 import type { Migrator } from "@mikro-orm/migrations";
+import { ormOptions } from "../database/orm-options.js";
 import type { DatabaseTarget } from "../database-target.js";
-import { ormConfig } from "../orm-config.js";
 
 const [dialect, name, baseUrl = "postgres://postgres@127.0.0.1:5432/postgres"] =
   process.argv.slice(2);
@@ -35,7 +34,7 @@ const target: DatabaseTarget =
 
 if (target.dialect === "postgresql") await admin(`create database ${scratch}`);
 try {
-  const config = await ormConfig(target, { debug: false, poolSize: 1 });
+  const config = await ormOptions(target, { debug: false, poolSize: 1 });
   const orm = await MikroORM.init({
     ...config,
     migrations: {
@@ -47,9 +46,9 @@ try {
     },
   });
   try {
-    const migrator = orm.getMigrator() as Migrator;
+    const migrator = orm.migrator as Migrator;
     await migrator.up();
-    const result = await migrator.createMigration(folder, false, false, name.replace(/-/g, "_"));
+    const result = await migrator.create(folder, false, false, name.replace(/-/g, "_"));
     console.log(
       result.fileName ? `wrote ${join(folder, result.fileName)}` : "schema is up to date",
     );
@@ -62,7 +61,7 @@ try {
 }
 
 async function admin(sql: string): Promise<void> {
-  const config = await ormConfig(
+  const config = await ormOptions(
     { dialect: "postgresql", url: baseUrl },
     { debug: false, poolSize: 1 },
   );

@@ -1,62 +1,129 @@
 import type { NodeRun } from "../../../domain/execution/node-run.js";
 import type { ExecutionOutcome } from "../../../ports/execution-repository.js";
-import type { Dialect } from "../dialect.js";
-import { jsonText } from "../mappers/column-values.js";
-import type { SqlClient, SqlParam } from "../sql/sql-client.js";
-import {
-  postgresInsertedNodeRuns,
-  postgresNodeRunParams,
-  sqliteNodeRunInserts,
-} from "./append-node-runs.js";
+import type { SqlDatabase } from "../database/sql-database.js";
+import { postgresFinishBatch, sqliteFinish } from "../statements/finish-statements.js";
+import { insertNodeRunsOnSqlite, nodeRunRecords } from "./store-node-runs.js";
 
-/** The terminal-state compare-and-set; `node_run_count` grows by the runs stored with it. */
-const finishSql = (addedRuns: string) => `
-update workflow_executions
-set status = ?, end_time = ?, duration_ms = ?, execution_time_seconds = ?, nodes_executed = ?,
-    total_nodes = coalesce(?, total_nodes), failed_nodes = ?, error_reason = ?, error_message = ?,
-    error_node_id = ?, final_output = ?, final_variables = ?, lease_owner = null,
-    lease_expires_at = null, updated_at = ?, node_run_count = node_run_count + ${addedRuns}
-where execution_id = ? and status in ('pending', 'running')`;
-
-const plainSql = finishSql("0");
-const sqliteWithRunsSql = finishSql("?");
-const postgresWithRunsSql = `with ${postgresInsertedNodeRuns} ${finishSql("(select count(*) from inserted)")}`;
+interface QueuedFinish {
+  executionId: string;
+  outcome: ExecutionOutcome;
+  runs: readonly NodeRun[];
+  resolve(applied: boolean): void;
+  reject(error: unknown): void;
+}
 
 /**
- * Writes the terminal state, and the node runs not stored yet, atomically: one statement on
- * PostgreSQL, one group-commit unit on SQLite. The runs are stored even when the
- * compare-and-set finds the execution already terminal. Returns whether the state was applied.
+ * Writes terminal states with a compare-and-set (only a run still pending or running changes),
+ * together with the node runs not stored yet, which are stored even when the state does not
+ * apply. SQLite: one group-commit unit per finish. PostgreSQL: the finishes requested during
+ * one event-loop turn go to the database as one statement (runs claimed together end
+ * together, so under load this turns one round trip per execution into one per batch); a
+ * batch the database refuses (a node run's sequence already stored, an unknown execution) is
+ * retried one finish at a time, so each caller gets its own answer or error.
  */
-export async function finishExecution(
-  sql: SqlClient,
-  dialect: Dialect,
-  executionId: string,
-  outcome: ExecutionOutcome,
-  runs: readonly NodeRun[],
-): Promise<boolean> {
-  const set: SqlParam[] = [
-    outcome.status,
-    outcome.completedAt,
-    outcome.durationMs,
-    outcome.durationMs / 1000,
-    outcome.nodesExecuted,
-    outcome.totalNodes ?? null,
-    JSON.stringify(outcome.failedNodes),
-    outcome.errorReason,
-    outcome.errorMessage,
-    outcome.errorNodeId,
-    jsonText(outcome.finalOutput),
-    JSON.stringify(outcome.finalVariables),
-    outcome.completedAt,
-  ];
-  if (runs.length === 0) return (await sql.run(plainSql, [...set, executionId])) > 0;
-  if (dialect === "postgresql") {
-    const params = [...postgresNodeRunParams(executionId, runs), ...set, executionId];
-    return (await sql.run(postgresWithRunsSql, params)) > 0;
+export class ExecutionFinisher {
+  private queue: QueuedFinish[] = [];
+
+  constructor(private readonly db: SqlDatabase) {}
+
+  finish(
+    executionId: string,
+    outcome: ExecutionOutcome,
+    runs: readonly NodeRun[],
+  ): Promise<boolean> {
+    if (this.db.dialect === "sqlite") return this.finishOnSqlite(executionId, outcome, runs);
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ executionId, outcome, runs, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => void this.flush());
+    });
   }
-  const changes = await sql.atomic([
-    ...sqliteNodeRunInserts(executionId, runs),
-    { sql: sqliteWithRunsSql, params: [...set, runs.length, executionId] },
-  ]);
-  return (changes.at(-1) ?? 0) > 0;
+
+  private finishOnSqlite(
+    executionId: string,
+    outcome: ExecutionOutcome,
+    runs: readonly NodeRun[],
+  ): Promise<boolean> {
+    return this.db.write(async (tx) => {
+      await insertNodeRunsOnSqlite(this.db, tx, executionId, runs);
+      const { changed } = await this.db.run(
+        sqliteFinish,
+        {
+          executionId,
+          status: outcome.status,
+          endTime: outcome.completedAt,
+          durationMs: outcome.durationMs,
+          executionTimeSeconds: outcome.durationMs / 1000,
+          nodesExecuted: outcome.nodesExecuted,
+          totalNodes: outcome.totalNodes ?? null,
+          failedNodes: outcome.failedNodes,
+          errorReason: outcome.errorReason,
+          errorMessage: outcome.errorMessage,
+          errorNodeId: outcome.errorNodeId,
+          finalOutput: outcome.finalOutput,
+          finalVariables: outcome.finalVariables,
+          added: runs.length,
+        },
+        tx,
+      );
+      return changed > 0;
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const queued = this.queue;
+    this.queue = [];
+    // The same execution twice in one statement would update its row once: later ones wait.
+    const seen = new Set<string>();
+    const batch: QueuedFinish[] = [];
+    const later: QueuedFinish[] = [];
+    for (const item of queued) {
+      if (seen.has(item.executionId)) later.push(item);
+      else {
+        seen.add(item.executionId);
+        batch.push(item);
+      }
+    }
+    if (batch.length > 1) {
+      try {
+        const applied = await this.finishOnPostgres(batch);
+        for (const item of batch) item.resolve(applied.has(item.executionId));
+      } catch {
+        await this.oneByOne(batch);
+      }
+    } else {
+      await this.oneByOne(batch);
+    }
+    await this.oneByOne(later);
+  }
+
+  private async oneByOne(items: readonly QueuedFinish[]): Promise<void> {
+    for (const item of items) {
+      try {
+        item.resolve((await this.finishOnPostgres([item])).has(item.executionId));
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+  }
+
+  private async finishOnPostgres(batch: readonly QueuedFinish[]): Promise<Set<string>> {
+    const outcomes = batch.map(({ executionId, outcome }) => ({
+      execution_id: executionId,
+      status: outcome.status,
+      end_time: outcome.completedAt,
+      duration_ms: outcome.durationMs,
+      execution_time_seconds: outcome.durationMs / 1000,
+      nodes_executed: outcome.nodesExecuted,
+      total_nodes: outcome.totalNodes ?? null,
+      failed_nodes: outcome.failedNodes,
+      error_reason: outcome.errorReason,
+      error_message: outcome.errorMessage,
+      error_node_id: outcome.errorNodeId,
+      final_output: outcome.finalOutput,
+      final_variables: outcome.finalVariables,
+    }));
+    const runs = batch.flatMap(({ executionId, runs }) => nodeRunRecords(executionId, runs));
+    const { rows } = await this.db.run(postgresFinishBatch, { outcomes, runs });
+    return new Set(rows.map((row) => row.execution_id));
+  }
 }

@@ -11,43 +11,42 @@ import type {
   ExecutionPaging,
   ExecutionRepository,
 } from "../../../ports/execution-repository.js";
-import { auditEventInsertParams, insertAuditEventSql } from "../mappers/audit-event-rows.js";
+import type { SqlDatabase } from "../database/sql-database.js";
+import { violatedConstraint } from "../database/sql-errors.js";
+import { auditEventToRow } from "../mappers/audit-event-rows.js";
+import { executionFromRow, executionToRow } from "../mappers/execution-rows.js";
+import { nodeRunFromRow } from "../mappers/node-run-rows.js";
+import { claimStatement, releasedLeaseExpiry } from "../statements/claim-executions.js";
 import {
-  executionFromRow,
-  executionInsertParams,
-  insertExecutionSql,
-} from "../mappers/execution-rows.js";
-import { nodeRunColumns, nodeRunFromRow } from "../mappers/node-run-rows.js";
-import type { PersistenceContext } from "../persistence-context.js";
-import type { SqlParam, SqlRow } from "../sql/sql-client.js";
-import { violatedConstraint } from "../sql/sql-errors.js";
-import { inList } from "../sql/sql-fragments.js";
-import { appendNodeRuns } from "./append-node-runs.js";
-import { claimExecutions, releasedLeaseExpiry } from "./claim-executions.js";
-import { decodeExecutionCursor, encodeExecutionCursor } from "./execution-cursor.js";
+  cancelRequested,
+  executionById,
+  executionByIdempotencyKey,
+  insertAuditEvent,
+  insertExecution,
+  insertExecutionWithAudit,
+  releaseIdempotencyKey,
+  releaseLeases,
+  renewLeases,
+  requestCancel,
+} from "../statements/execution-statements.js";
 import {
-  executionListWhere,
-  executionOrderBy,
-  isNewestFirst,
-  newestFirst,
-} from "./execution-list-query.js";
-import { finishExecution } from "./finish-execution.js";
-import { PostgresFinishBatch } from "./postgres-finish-batch.js";
-
-/** Both inserts run, in one statement; the audit row does not read the execution's. */
-const insertWithAuditSql = `with execution as (${insertExecutionSql} returning 1) ${insertAuditEventSql}`;
-
-const nodeRunsWithoutLogs = nodeRunColumns.filter((column) => column !== "logs").join(", ");
+  nodeRunsOf,
+  nodeRunsOfExecutions,
+  nodeRunsWithoutLogsOf,
+} from "../statements/node-run-statements.js";
+import { listExecutions } from "./execution-list-query.js";
+import { ExecutionFinisher } from "./finish-execution.js";
+import { appendNodeRuns } from "./store-node-runs.js";
 
 /**
- * Executions and their node runs, in plain SQL: every operation is one statement (appending
- * node runs on SQLite: one short transaction), with no ORM change tracking on the hot path.
+ * Executions and their node runs. Every operation is one statement (on SQLite, writes that
+ * store node runs are one group-commit unit), with no ORM change tracking on the hot path.
  */
 export class SqlExecutionRepository implements ExecutionRepository {
-  private readonly finishBatch: PostgresFinishBatch | null;
+  private readonly finisher: ExecutionFinisher;
 
-  constructor(private readonly db: PersistenceContext) {
-    this.finishBatch = db.dialect === "postgresql" ? new PostgresFinishBatch(db.sql) : null;
+  constructor(private readonly db: SqlDatabase) {
+    this.finisher = new ExecutionFinisher(db);
   }
 
   /**
@@ -55,16 +54,19 @@ export class SqlExecutionRepository implements ExecutionRepository {
    * WORKFLOW_NOT_FOUND. PostgreSQL: one statement; SQLite: one unit of the group commit.
    */
   async insert(execution: Execution, audit: AuditEvent): Promise<void> {
-    const executionParams = executionInsertParams(execution);
-    const auditParams = auditEventInsertParams(audit);
+    const executionRow = executionToRow(execution);
+    const auditRow = auditEventToRow(audit);
     try {
       if (this.db.dialect === "postgresql") {
-        await this.db.sql.run(insertWithAuditSql, [...executionParams, ...auditParams]);
+        const values: Record<string, unknown> = {};
+        for (const [column, value] of Object.entries(executionRow)) values[`e.${column}`] = value;
+        for (const [column, value] of Object.entries(auditRow)) values[`a.${column}`] = value;
+        await this.db.run(insertExecutionWithAudit, values);
       } else {
-        await this.db.sql.atomic([
-          { sql: insertExecutionSql, params: executionParams },
-          { sql: insertAuditEventSql, params: auditParams },
-        ]);
+        await this.db.write(async (tx) => {
+          await this.db.run(insertExecution, executionRow, tx);
+          await this.db.run(insertAuditEvent, auditRow, tx);
+        });
       }
     } catch (error) {
       const violated = violatedConstraint(error);
@@ -86,66 +88,26 @@ export class SqlExecutionRepository implements ExecutionRepository {
     key: string,
     since: Date,
   ): Promise<Execution | null> {
-    const rows = await this.db.sql.all(
-      "select * from workflow_executions where triggered_by = ? and idempotency_key = ? and created_at >= ?",
-      [triggeredBy, key, since],
-    );
-    return rows[0] === undefined ? null : this.execution(rows[0]);
+    const { rows } = await this.db.run(executionByIdempotencyKey, { triggeredBy, key, since });
+    return rows[0] === undefined ? null : executionFromRow(rows[0]);
   }
 
   async get(
     executionId: string,
     options: { nodeRuns: boolean; logs: boolean },
   ): Promise<ExecutionWithNodeRuns | null> {
-    const rows = await this.db.sql.all("select * from workflow_executions where execution_id = ?", [
-      executionId,
-    ]);
+    const { rows } = await this.db.run(executionById, { executionId });
     if (rows[0] === undefined) return null;
-    const execution = this.execution(rows[0]);
+    const execution = executionFromRow(rows[0]);
     if (!options.nodeRuns) return { ...execution, nodeRuns: [] };
-    const columns = options.logs ? "*" : nodeRunsWithoutLogs;
-    const runs = await this.db.sql.all(
-      `select ${columns} from workflow_node_executions where execution_id = ? order by sequence`,
-      [executionId],
-    );
-    return { ...execution, nodeRuns: runs.map((row) => nodeRunFromRow(row, this.db.values)) };
+    const runs = await this.db.run(options.logs ? nodeRunsOf : nodeRunsWithoutLogsOf, {
+      executionId,
+    });
+    return { ...execution, nodeRuns: runs.rows.map(nodeRunFromRow) };
   }
 
-  async list(filter: ExecutionListFilter, paging: ExecutionPaging): Promise<ExecutionListPage> {
-    const { conditions, params } = executionListWhere(this.db.dialect, filter);
-    if (paging.kind === "offset") {
-      const where = conditions.join(" and ");
-      const order = executionOrderBy(paging.sort);
-      const [rows, counts] = await Promise.all([
-        this.db.sql.all(
-          `select * from workflow_executions where ${where} ${order} limit ? offset ?`,
-          [...params, paging.perPage, (paging.page - 1) * paging.perPage],
-        ),
-        this.db.sql.all(`select count(*) as total from workflow_executions where ${where}`, params),
-      ]);
-      const items = rows.map((row) => this.execution(row));
-      const total = Number(counts[0]?.total ?? 0);
-      const last = items.at(-1);
-      // A cursor continues in the default order only.
-      const more = paging.page * paging.perPage < total && isNewestFirst(paging.sort);
-      return { items, total, nextCursor: more && last ? encodeExecutionCursor(last) : null };
-    }
-    const keyset: SqlParam[] = [];
-    if (paging.cursor !== null) {
-      const after = decodeExecutionCursor(paging.cursor);
-      conditions.push("(created_at, execution_id) < (?, ?)");
-      keyset.push(after.createdAt, after.executionId);
-    }
-    const rows = await this.db.sql.all(
-      `select * from workflow_executions where ${conditions.join(" and ")} ${newestFirst} limit ?`,
-      [...params, ...keyset, paging.perPage + 1],
-    );
-    const items = rows.slice(0, paging.perPage).map((row) => this.execution(row));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > paging.perPage && last ? encodeExecutionCursor(last) : null,
-    };
+  list(filter: ExecutionListFilter, paging: ExecutionPaging): Promise<ExecutionListPage> {
+    return listExecutions(this.db, filter, paging);
   }
 
   async claim(
@@ -155,24 +117,24 @@ export class SqlExecutionRepository implements ExecutionRepository {
     limit: number,
   ): Promise<ClaimedExecution[]> {
     if (limit <= 0) return [];
-    const rows = await claimExecutions(this.db.sql, this.db.dialect, owner, now, leaseUntil, limit);
+    const { rows } = await this.db.runWrite(claimStatement(this.db.dialect), {
+      owner,
+      now,
+      leaseUntil,
+      limit,
+    });
     const claimed = rows.map((row) => ({
-      execution: this.execution(row),
-      checkpoint: this.db.values.jsonOrNull<JsonValue>(row.checkpoint),
+      execution: executionFromRow(row),
+      checkpoint: row.checkpoint,
       nodeRuns: [] as NodeRun[],
-      resumable: Number(row.node_run_count) > 0,
+      resumable: row.node_run_count > 0,
     }));
     claimed.sort((a, b) => compareOldestFirst(a.execution, b.execution));
     const resumed = claimed.filter((c) => c.resumable).map((c) => c.execution.executionId);
     if (resumed.length > 0) {
-      const runs = await this.db.sql.all(
-        `select * from workflow_node_executions where ${inList(this.db.dialect, "execution_id")} order by execution_id, sequence`,
-        [resumed],
-      );
+      const runs = await this.db.run(nodeRunsOfExecutions, { executionIds: resumed });
       const byExecution = new Map(claimed.map((c) => [c.execution.executionId, c.nodeRuns]));
-      for (const row of runs) {
-        byExecution.get(String(row.execution_id))?.push(nodeRunFromRow(row, this.db.values));
-      }
+      for (const row of runs.rows) byExecution.get(row.execution_id)?.push(nodeRunFromRow(row));
     }
     return claimed.map(({ execution, checkpoint, nodeRuns }) => ({
       execution,
@@ -183,11 +145,8 @@ export class SqlExecutionRepository implements ExecutionRepository {
 
   async renewLeases(owner: string, executionIds: string[], leaseUntil: Date): Promise<string[]> {
     if (executionIds.length === 0) return [];
-    const rows = await this.db.sql.all(
-      `update workflow_executions set lease_expires_at = ? where lease_owner = ? and status = 'running' and ${inList(this.db.dialect, "execution_id")} returning execution_id`,
-      [leaseUntil, owner, executionIds],
-    );
-    return rows.map((row) => String(row.execution_id));
+    const { rows } = await this.db.runWrite(renewLeases, { owner, executionIds, leaseUntil });
+    return rows.map((row) => row.execution_id);
   }
 
   async appendNodeRuns(
@@ -196,7 +155,7 @@ export class SqlExecutionRepository implements ExecutionRepository {
     checkpoint: JsonValue | null,
   ): Promise<void> {
     const found = await nodeRunWrite(executionId, () =>
-      appendNodeRuns(this.db.sql, this.db.dialect, executionId, runs, checkpoint),
+      appendNodeRuns(this.db, executionId, runs, checkpoint),
     );
     if (!found) throw executionNotFound(executionId);
   }
@@ -206,47 +165,27 @@ export class SqlExecutionRepository implements ExecutionRepository {
     outcome: ExecutionOutcome,
     nodeRuns: NodeRun[] = [],
   ): Promise<boolean> {
-    return nodeRunWrite(executionId, () =>
-      this.finishBatch === null
-        ? finishExecution(this.db.sql, this.db.dialect, executionId, outcome, nodeRuns)
-        : this.finishBatch.finish(executionId, outcome, nodeRuns),
-    );
+    return nodeRunWrite(executionId, () => this.finisher.finish(executionId, outcome, nodeRuns));
   }
 
   async requestCancel(executionId: string, at: Date): Promise<boolean> {
-    const changed = await this.db.sql.run(
-      "update workflow_executions set cancel_requested_at = coalesce(cancel_requested_at, ?), updated_at = ? where execution_id = ? and status in ('pending', 'running', 'paused')",
-      [at, at, executionId],
-    );
+    const { changed } = await this.db.runWrite(requestCancel, { executionId, at });
     return changed > 0;
   }
 
   async listCancelRequested(executionIds: string[]): Promise<string[]> {
     if (executionIds.length === 0) return [];
-    const rows = await this.db.sql.all(
-      `select execution_id from workflow_executions where cancel_requested_at is not null and ${inList(this.db.dialect, "execution_id")}`,
-      [executionIds],
-    );
-    return rows.map((row) => String(row.execution_id));
+    const { rows } = await this.db.run(cancelRequested, { executionIds });
+    return rows.map((row) => row.execution_id);
   }
 
   async releaseLeases(owner: string, executionIds: string[]): Promise<void> {
     if (executionIds.length === 0) return;
-    await this.db.sql.run(
-      `update workflow_executions set lease_owner = null, lease_expires_at = ? where lease_owner = ? and status = 'running' and ${inList(this.db.dialect, "execution_id")}`,
-      [releasedLeaseExpiry, owner, executionIds],
-    );
+    await this.db.runWrite(releaseLeases, { owner, executionIds, expiredAt: releasedLeaseExpiry });
   }
 
   async releaseIdempotencyKey(triggeredBy: string, key: string, before: Date): Promise<void> {
-    await this.db.sql.run(
-      "update workflow_executions set idempotency_key = null where triggered_by = ? and idempotency_key = ? and created_at < ?",
-      [triggeredBy, key, before],
-    );
-  }
-
-  private execution(row: SqlRow): Execution {
-    return executionFromRow(row, this.db.values);
+    await this.db.runWrite(releaseIdempotencyKey, { triggeredBy, key, before });
   }
 }
 

@@ -1,0 +1,122 @@
+import type { QueryCreator, SelectQueryBuilder } from "kysely";
+import { type Params, Statement } from "../database/statement.js";
+import type { Dialect } from "../dialect.js";
+import type { Database, Row } from "../entities/index.js";
+
+interface ClaimParams {
+  owner: string;
+  now: Date;
+  leaseUntil: Date;
+  limit: number;
+}
+
+type Candidates = SelectQueryBuilder<
+  Database,
+  "workflow_executions",
+  { execution_id: string; created_at: Date }
+>;
+
+/**
+ * What a claim takes, oldest first: pending runs, and running ones whose lease ran out (their
+ * runner crashed, or released them at shutdown). Each source has its own partial index
+ * (workflow_executions_pending_idx, workflow_executions_lease_idx), so a claim reads only
+ * claimable rows, however many runs are in flight or finished. On PostgreSQL, FOR UPDATE SKIP
+ * LOCKED makes concurrent claimers (in any process) pass over each other's candidates instead
+ * of waiting or taking them twice; a candidate that changed meanwhile is re-checked against its
+ * WHERE clause when locked.
+ */
+function candidates(db: QueryCreator<Database>, dialect: Dialect, param: Params<ClaimParams>) {
+  const lock = (query: Candidates) =>
+    dialect === "postgresql" ? query.forUpdate().skipLocked() : query;
+  const oldest = (query: Candidates) =>
+    lock(query.orderBy("created_at").orderBy("execution_id").limit(param("limit")));
+  const pending = oldest(
+    db
+      .selectFrom("workflow_executions")
+      .select(["execution_id", "created_at"])
+      .where("status", "=", "pending"),
+  );
+  const expired = oldest(
+    db
+      .selectFrom("workflow_executions")
+      .select(["execution_id", "created_at"])
+      .where("status", "=", "running")
+      .where("lease_expires_at", "<=", param("now")),
+  );
+  return db
+    .selectFrom(pending.as("pending"))
+    .select(["execution_id", "created_at"])
+    .unionAll(db.selectFrom(expired.as("expired")).select(["execution_id", "created_at"]));
+}
+
+/** PostgreSQL: one statement taking up to `limit` claimable executions for `owner`. */
+const postgresClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
+  ({ db, dialect, param }) =>
+    db
+      .with("candidates", (db) => candidates(db, dialect, param))
+      .with("picked", (db) =>
+        db
+          .selectFrom("candidates")
+          .select("execution_id")
+          .orderBy("created_at")
+          .orderBy("execution_id")
+          .limit(param("limit")),
+      )
+      .updateTable("workflow_executions as e")
+      .set((eb) => ({
+        status: "running",
+        lease_owner: param("owner"),
+        lease_expires_at: param("leaseUntil"),
+        start_time: eb.fn.coalesce("e.start_time", eb.val(param("now"))),
+        claim_count: eb("e.claim_count", "+", 1),
+        updated_at: param("now"),
+      }))
+      .from("picked")
+      .whereRef("e.execution_id", "=", "picked.execution_id")
+      .returningAll("e"),
+  "workflow_executions",
+);
+
+/**
+ * SQLite: one guarded UPDATE … RETURNING. A statement runs alone (one writer per database);
+ * the outer condition re-checks claimability for writers in other processes.
+ */
+const sqliteClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
+  ({ db, dialect, param }) =>
+    db
+      .updateTable("workflow_executions")
+      .set((eb) => ({
+        status: "running",
+        lease_owner: param("owner"),
+        lease_expires_at: param("leaseUntil"),
+        start_time: eb.fn.coalesce("start_time", eb.val(param("now"))),
+        claim_count: eb("claim_count", "+", 1),
+        updated_at: param("now"),
+      }))
+      .where("execution_id", "in", (eb) =>
+        eb
+          .selectFrom(candidates(db, dialect, param).as("candidates"))
+          .select("execution_id")
+          .orderBy("created_at")
+          .orderBy("execution_id")
+          .limit(param("limit")),
+      )
+      .where((eb) =>
+        eb.or([
+          eb("status", "=", "pending"),
+          eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<=", param("now"))]),
+        ]),
+      )
+      .returningAll(),
+  "workflow_executions",
+);
+
+export function claimStatement(dialect: Dialect) {
+  return dialect === "postgresql" ? postgresClaim : sqliteClaim;
+}
+
+/**
+ * A released lease (graceful shutdown) is stored as one that expired at the epoch, so the run
+ * is claimable at once through the same index as crashed ones.
+ */
+export const releasedLeaseExpiry = new Date(0);
