@@ -19,7 +19,7 @@ INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
-	test-postgres run start bench-engine bench-api bench-persistence node
+	test-postgres test-production run start bench-engine bench-api bench-persistence node
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -56,8 +56,13 @@ test-postgres: generate
 
 test-integration: test-sqlite test-postgres
 
-# The whole suite: static checks, unit tests, then the integration tests on both databases.
-test: lint typecheck test-unit test-integration
+# The production path: build, install production dependencies only, start dist/main.js.
+test-production: install
+	bash scripts/production-check.sh
+
+# The whole suite: static checks, unit tests, the integration tests on both databases, and the
+# production build started on production dependencies only.
+test: lint typecheck test-unit test-integration test-production
 
 # Development: the service from its TypeScript sources.
 run: generate
