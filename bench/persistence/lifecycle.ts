@@ -79,26 +79,39 @@ const run = (sequence: number): NodeRun => ({
   simulatedRequest: null,
 });
 
-/** Runs `work(i)` for i in [0, count) with `concurrency` in flight; returns elapsed ms. */
-async function timed(count: number, work: (i: number) => Promise<unknown>): Promise<number> {
+/** CPU time this process spent (user + system, all threads), in ms, per phase. */
+const cpuMs: Record<string, number> = {};
+
+/**
+ * Runs `work(i)` for i in [0, count) with `concurrency` in flight; returns elapsed ms and
+ * records the process's CPU time for the phase.
+ */
+async function timed(
+  phase: string,
+  count: number,
+  work: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) await work(next++);
     }),
   );
+  const cpu = process.cpuUsage(cpuBefore);
+  cpuMs[phase] = Math.round((cpu.user + cpu.system) / 1000);
   return performance.now() - started;
 }
 
 const ids: string[] = [];
-const insertMs = await timed(total, async (i) => {
+const insertMs = await timed("insert", total, async (i) => {
   const e = execution(i);
   ids.push(e.executionId);
   await executions.insert(e, creationAudit(e));
 });
 const claimed: string[] = [];
-const claimMs = await timed(Math.ceil(total / claimBatch), async () => {
+const claimMs = await timed("claim", Math.ceil(total / claimBatch), async () => {
   const batch = await executions.claim(
     "bench",
     new Date(),
@@ -107,10 +120,10 @@ const claimMs = await timed(Math.ceil(total / claimBatch), async () => {
   );
   for (const c of batch) claimed.push(c.execution.executionId);
 });
-const appendMs = await timed(total, (i) =>
+const appendMs = await timed("append3", total, (i) =>
   executions.appendNodeRuns(ids[i] as string, [run(1), run(2), run(3)], { done: 3 }),
 );
-const finishMs = await timed(total, (i) =>
+const finishMs = await timed("finish", total, (i) =>
   executions.finish(ids[i] as string, {
     status: "completed",
     completedAt: new Date(),
@@ -142,6 +155,10 @@ await persistence.close();
 await database.drop();
 
 const perExecutionUs = ((insertMs + claimMs + appendMs + finishMs) * 1000) / total;
+const cpuPerExecutionUs =
+  (((cpuMs.insert ?? 0) + (cpuMs.claim ?? 0) + (cpuMs.append3 ?? 0) + (cpuMs.finish ?? 0)) *
+    1000) /
+  total;
 console.log(
   JSON.stringify(
     {
@@ -157,7 +174,9 @@ console.log(
         finish: Math.round(finishMs),
         cursorListAll: Math.round(listMs),
       },
+      cpuMs,
       perExecutionUs: Math.round(perExecutionUs),
+      cpuPerExecutionUs: Math.round(cpuPerExecutionUs),
       lifecyclesPerSecond: Math.round(1_000_000 / perExecutionUs),
     },
     null,

@@ -1,5 +1,5 @@
 import type { MikroORM } from "@mikro-orm/core";
-import type { SqlEntityManager } from "@mikro-orm/sql";
+import type { AbstractSqlConnection, SqlEntityManager } from "@mikro-orm/sql";
 import type { CompiledQuery, Kysely } from "kysely";
 import type { Dialect } from "../dialect.js";
 import type { Database } from "../entities/index.js";
@@ -23,13 +23,15 @@ export class SqlDatabase {
   readonly values: ColumnValues;
   private readonly decoders = new Map<TableName, [string, ColumnKind][]>();
   private readonly groupCommit: SqliteGroupCommit | null;
+  private readonly connection: AbstractSqlConnection;
 
   constructor(
-    private readonly orm: MikroORM,
+    orm: MikroORM,
     readonly dialect: Dialect,
     readonly columns: TableColumns,
   ) {
     this.kysely = (orm.em as SqlEntityManager).getKysely<Database>();
+    this.connection = (orm.em as SqlEntityManager).getConnection();
     this.values = columnValues(dialect);
     for (const [table, list] of columns) {
       this.decoders.set(
@@ -59,27 +61,29 @@ export class SqlDatabase {
     return bind(compiled, values as Record<string, unknown>, this.encode);
   }
 
-  /** Runs `work` in one transaction of the ORM; rolls back when it throws. */
+  /**
+   * Runs `work` in one transaction of the ORM's connection (MikroORM's connection-level
+   * transaction: no entity manager is involved); rolls back when it throws.
+   */
   transaction<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.orm.em
-      .fork({ clear: true })
-      .transactional((em) => work((em as SqlEntityManager).getKysely<Database>()));
+    return this.connection.transactional((trx) => work(trx as unknown as Kysely<Database>));
   }
 
   /**
-   * Runs a unit of writes atomically. SQLite: one savepoint inside the next group commit;
-   * PostgreSQL: at once, outside a transaction (give it one statement, or open one inside).
+   * Runs one write statement. SQLite: inside the next group commit; PostgreSQL: at once.
    */
   write<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.groupCommit === null ? work(this.kysely) : this.groupCommit.enqueue(work);
+    return this.groupCommit === null ? work(this.kysely) : this.groupCommit.enqueue(work, false);
   }
 
   /**
-   * Runs several statements all or nothing: on SQLite one unit of the group commit, on
-   * PostgreSQL one transaction.
+   * Runs several statements all or nothing: on SQLite one unit (under a savepoint) of the
+   * group commit, on PostgreSQL one transaction.
    */
   atomic<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.groupCommit === null ? this.transaction(work) : this.groupCommit.enqueue(work);
+    return this.groupCommit === null
+      ? this.transaction(work)
+      : this.groupCommit.enqueue(work, true);
   }
 
   /** One statement as a unit of writes (see `write`). */

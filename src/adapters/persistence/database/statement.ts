@@ -5,12 +5,28 @@ import type { TableColumn, TableName } from "./table-columns.js";
 
 type ParamKind = "value" | "json" | "list";
 
-/** A named placeholder: what the builder sees in place of a value, found again after compiling. */
+/**
+ * A named placeholder: what the builder sees in place of a value, found again after compiling.
+ * With a `key`, it stands for `values[name][key]` (or `values[name][index][key]`): a column of
+ * a row given whole.
+ */
 class Param {
   constructor(
     readonly name: string,
     readonly kind: ParamKind,
+    readonly key?: string,
+    readonly index?: number,
   ) {}
+
+  valueIn(values: Record<string, unknown>): unknown {
+    const value = values[this.name];
+    if (this.key === undefined) return value;
+    const row = (this.index === undefined ? value : (value as unknown[])[this.index]) as Record<
+      string,
+      unknown
+    >;
+    return row[this.key];
+  }
 }
 
 /** Placeholders for a statement's named parameters, typed as the values they stand for. */
@@ -93,7 +109,7 @@ export function bind(
   const parameters = compiled.params.map((param) => {
     if (param instanceof Constant) return encode("value", param.value);
     if (!(param.name in values)) throw new Error(`statement parameter ${param.name} not given`);
-    return encode(param.kind, values[param.name]);
+    return encode(param.kind, param.valueIn(values));
   });
   return CompiledQuery.raw(compiled.sql, parameters);
 }
@@ -101,19 +117,23 @@ export function bind(
 export type { ParamKind };
 
 /**
- * Every column of `table` as a placeholder named after it (JSON columns bound as JSON), for an
- * INSERT whose values are a whole row.
+ * Every column of `table` as a placeholder (JSON columns bound as JSON), for an INSERT whose
+ * values are a whole row: each named after its column, or, with `row`, the columns of the row
+ * given as parameter `row.name` (of its element `row.index`, for a list of rows).
  */
 export function rowParams<T extends TableName, P>(
   table: T,
-  { columnsOf, param }: StatementContext<P>,
-  prefix = "",
+  { columnsOf }: StatementContext<P>,
+  row?: { name: string; index?: number },
 ): NewRow<T> {
-  const named = param as unknown as Params<Record<string, never>>;
-  const row: Record<string, never> = {};
+  const values: Record<string, never> = {};
   for (const column of columnsOf(table)) {
-    const name = `${prefix}${column.name}`;
-    row[column.name] = column.kind === "json" ? named.json(name) : named(name);
+    const kind = column.kind === "json" ? "json" : "value";
+    values[column.name] = (
+      row === undefined
+        ? new Param(column.name, kind)
+        : new Param(row.name, kind, column.name, row.index)
+    ) as never;
   }
-  return row as NewRow<T>;
+  return values as NewRow<T>;
 }

@@ -43,7 +43,7 @@ export class ExecutionFinisher {
     outcome: ExecutionOutcome,
     runs: readonly NodeRun[],
   ): Promise<boolean> {
-    return this.db.write(async (tx) => {
+    return this.db.atomic(async (tx) => {
       await insertNodeRunsOnSqlite(this.db, tx, executionId, runs);
       const { changed } = await this.db.run(
         sqliteFinish,

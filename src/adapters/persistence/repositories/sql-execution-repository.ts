@@ -58,12 +58,9 @@ export class SqlExecutionRepository implements ExecutionRepository {
     const auditRow = auditEventToRow(audit);
     try {
       if (this.db.dialect === "postgresql") {
-        const values: Record<string, unknown> = {};
-        for (const [column, value] of Object.entries(executionRow)) values[`e.${column}`] = value;
-        for (const [column, value] of Object.entries(auditRow)) values[`a.${column}`] = value;
-        await this.db.run(insertExecutionWithAudit, values);
+        await this.db.run(insertExecutionWithAudit, { execution: executionRow, audit: auditRow });
       } else {
-        await this.db.write(async (tx) => {
+        await this.db.atomic(async (tx) => {
           await this.db.run(insertExecution, executionRow, tx);
           await this.db.run(insertAuditEvent, auditRow, tx);
         });

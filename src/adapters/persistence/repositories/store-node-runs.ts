@@ -25,17 +25,8 @@ export async function insertNodeRunsOnSqlite(
 ): Promise<void> {
   for (let start = 0; start < runs.length; start += sqliteRowsPerInsert) {
     const chunk = runs.slice(start, start + sqliteRowsPerInsert);
-    const values: Record<string, unknown> = {};
-    chunk.forEach((run, index) => {
-      for (const [column, value] of Object.entries(nodeRunToRow(executionId, run))) {
-        values[`${index}.${column}`] = value;
-      }
-    });
-    await db.run(
-      sqliteNodeRunInserts[chunk.length - 1] as (typeof sqliteNodeRunInserts)[0],
-      values,
-      tx,
-    );
+    const insert = sqliteNodeRunInserts[chunk.length - 1] as (typeof sqliteNodeRunInserts)[number];
+    await db.run(insert, { runs: chunk.map((run) => nodeRunToRow(executionId, run)) }, tx);
   }
 }
 
@@ -57,7 +48,7 @@ export async function appendNodeRuns(
     });
     return changed > 0;
   }
-  return db.write(async (tx) => {
+  return db.atomic(async (tx) => {
     await insertNodeRunsOnSqlite(db, tx, executionId, runs);
     const { changed } = await db.run(
       sqliteCheckpoint,

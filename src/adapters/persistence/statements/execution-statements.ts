@@ -13,19 +13,22 @@ const unfinished: ExecutionStatus[] = ["pending", "running", "paused"];
  * A new execution and the audit event of its creation in one statement (the audit insert does
  * not read the execution's). SQLite runs the two inserts in one group-commit unit instead.
  */
-export const insertExecutionWithAudit = new Statement<Record<string, unknown>, never>((context) =>
+export const insertExecutionWithAudit = new Statement<
+  { execution: NewRow<"workflow_executions">; audit: AuditRow },
+  never
+>((context) =>
   context.db
     .with("execution", (db) =>
       db
         .insertInto("workflow_executions")
-        .values(rowParams("workflow_executions", context, "e."))
+        .values(rowParams("workflow_executions", context, { name: "execution" }))
         .returning("execution_id"),
     )
     .insertInto("audit_events")
-    .values(rowParams("audit_events", context, "a.")),
+    .values(rowParams("audit_events", context, { name: "audit" })),
 );
 
-export const insertExecution = new Statement<Record<string, unknown>, never>((context) =>
+export const insertExecution = new Statement<NewRow<"workflow_executions">, never>((context) =>
   context.db.insertInto("workflow_executions").values(rowParams("workflow_executions", context)),
 );
 

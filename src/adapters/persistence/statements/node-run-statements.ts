@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { JsonValue } from "../../../domain/json.js";
 import { inList } from "../database/sql-fragments.js";
 import { rowParams, Statement } from "../database/statement.js";
-import type { Row } from "../entities/index.js";
+import type { NewRow, Row } from "../entities/index.js";
 
 type NodeRunRow = Row<"workflow_node_executions">;
 
@@ -48,16 +48,16 @@ export const nodeRunsOfExecutions = new Statement<{ executionIds: string[] }, No
 /** SQLite: rows per INSERT; a statement per row count up to this is compiled once. */
 export const sqliteRowsPerInsert = 16;
 
-/** SQLite: multi-row INSERTs of 1 to 16 node runs; parameters are named `<row>.<column>`. */
+/** SQLite: multi-row INSERTs of 1 to 16 node runs, given as the rows `runs`. */
 export const sqliteNodeRunInserts = Array.from(
   { length: sqliteRowsPerInsert },
-  (_, index) =>
-    new Statement<Record<string, unknown>, never>((context) =>
+  (_, count) =>
+    new Statement<{ runs: NewRow<"workflow_node_executions">[] }, never>((context) =>
       context.db
         .insertInto("workflow_node_executions")
         .values(
-          Array.from({ length: index + 1 }, (_, row) =>
-            rowParams("workflow_node_executions", context, `${row}.`),
+          Array.from({ length: count + 1 }, (_, index) =>
+            rowParams("workflow_node_executions", context, { name: "runs", index }),
           ),
         ),
     ),
