@@ -156,8 +156,7 @@ await database.drop();
 
 const perExecutionUs = ((insertMs + claimMs + appendMs + finishMs) * 1000) / total;
 const cpuPerExecutionUs =
-  (((cpuMs.insert ?? 0) + (cpuMs.claim ?? 0) + (cpuMs.append3 ?? 0) + (cpuMs.finish ?? 0)) *
-    1000) /
+  (((cpuMs.insert ?? 0) + (cpuMs.claim ?? 0) + (cpuMs.append3 ?? 0) + (cpuMs.finish ?? 0)) * 1000) /
   total;
 console.log(
   JSON.stringify(
