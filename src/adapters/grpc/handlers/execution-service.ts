@@ -4,6 +4,7 @@ import type { WorkflowUseCases } from "../../../application/workflow-use-cases.j
 import { DomainError } from "../../../domain/errors.js";
 import type { ExecutionStatus as DomainStatus } from "../../../domain/execution/execution-status.js";
 import type { ExecutionService } from "../../../gen/waddlebot/workflow/v1/execution_service_pb.js";
+import { principalOf } from "../context-keys.js";
 import {
   executionEventToProto,
   executionStatusFromProto,
@@ -13,11 +14,9 @@ import {
 } from "../mappers/execution-to-proto.js";
 import { fromValue, toSafeNumber, toTimestamp, toValue } from "../mappers/proto-scalars.js";
 import { triggerFromProto } from "../mappers/trigger-from-proto.js";
-import type { PrincipalOf } from "./principal-of.js";
 
 export function executionServiceHandlers(
   useCases: WorkflowUseCases,
-  principalOf: PrincipalOf,
 ): ServiceImpl<typeof ExecutionService> {
   return {
     async executeWorkflow(req, ctx) {
