@@ -49,7 +49,6 @@ export function executionServiceHandlers(
     },
 
     async listExecutions(req, ctx) {
-      const cursorMode = req.pageToken !== "";
       const list = await useCases.listExecutions.execute(principalOf(ctx), {
         workflowId: req.workflowId,
         ...(req.communityId === 0n
@@ -58,9 +57,10 @@ export function executionServiceHandlers(
         statuses: req.statuses.map(statusFromProto),
         ...(req.createdAfter ? { createdAfter: timestampDate(req.createdAfter) } : {}),
         ...(req.createdBefore ? { createdBefore: timestampDate(req.createdBefore) } : {}),
-        page: cursorMode ? 1 : req.page || 1,
+        // 0 and "" are proto3's unset values.
+        ...(req.page === 0 ? {} : { page: req.page }),
         perPage: req.perPage,
-        ...(cursorMode ? { pageToken: req.pageToken } : {}),
+        ...(req.pageToken === "" ? {} : { pageToken: req.pageToken }),
       });
       return {
         executions: list.executions.map((e) => executionToProto(e)),
