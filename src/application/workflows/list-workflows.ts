@@ -1,4 +1,4 @@
-import { DomainError } from "../../domain/errors.js";
+import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Workflow, WorkflowStatus } from "../../domain/workflow/workflow.js";
 import type {
@@ -42,11 +42,23 @@ export class ListWorkflows {
 
   async execute(principal: Principal, input: ListWorkflowsInput): Promise<WorkflowList> {
     const communityId = input.communityId === 0 ? undefined : input.communityId;
+    const violations: FieldViolation[] = [];
     if (communityId !== undefined && (!Number.isSafeInteger(communityId) || communityId < 0)) {
-      throw DomainError.badRequest("invalid community_id", [
-        { field: "community_id", description: "community_id must be a positive integer" },
-      ]);
+      violations.push({
+        field: "community_id",
+        description: "community_id must be a positive integer",
+      });
     }
+    if (
+      input.entityId !== undefined &&
+      (!Number.isSafeInteger(input.entityId) || input.entityId < 0)
+    ) {
+      violations.push({
+        field: "entity_id",
+        description: "entity_id must be an integer of at least 0",
+      });
+    }
+    if (violations.length > 0) throw DomainError.badRequest("invalid workflow filter", violations);
     const paging = normalizePage(input.page, input.perPage);
     const search = input.search?.trim();
     const result = await this.workflows.list(
