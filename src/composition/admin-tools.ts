@@ -10,7 +10,7 @@ import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
 import { persistenceModule } from "./persistence.module.js";
 
-export interface AdminTools {
+interface AdminTools {
   createApiKey: CreateApiKey;
   listApiKeys: ListApiKeys;
   revokeApiKey: RevokeApiKey;

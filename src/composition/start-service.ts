@@ -21,7 +21,7 @@ import { persistenceModule } from "./persistence.module.js";
 import { Tokens } from "./tokens.js";
 import { workflowModule } from "./workflow.module.js";
 
-export interface StartServiceOptions {
+interface StartServiceOptions {
   /** Started by main before the service; without it there is no /metrics. */
   telemetry?: Telemetry;
   /** More handlers for non-RPC paths, after /metrics. */

@@ -11,7 +11,7 @@ import { WorkflowNodeExecutionSchema } from "./schemas/workflow-node-execution.s
 import { WorkflowPermissionSchema } from "./schemas/workflow-permission.schema.js";
 import { WorkflowVersionSchema } from "./schemas/workflow-version.schema.js";
 
-export const entitySchemas = [
+const entitySchemas = [
   WorkflowSchema,
   WorkflowVersionSchema,
   WorkflowPermissionSchema,
@@ -21,7 +21,7 @@ export const entitySchemas = [
   AuditEventSchema,
 ];
 
-export interface OrmConfigOptions {
+interface OrmConfigOptions {
   debug: boolean;
   /** PostgreSQL pool size; SQLite always uses one connection. */
   poolSize: number;

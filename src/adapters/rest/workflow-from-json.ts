@@ -61,7 +61,7 @@ export function createWorkflowFromJson(body: JsonObject): CreateWorkflowInput {
   return input;
 }
 
-export const updatableFields = [
+const updatableFields = [
   "name",
   "description",
   "tags",

@@ -6,7 +6,7 @@ import type { ExecutionRepository, ExecutionSort } from "../../ports/execution-r
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
-export interface ListExecutionsInput {
+interface ListExecutionsInput {
   workflowId: string;
   communityId?: number;
   statuses: ExecutionStatus[];
@@ -20,7 +20,7 @@ export interface ListExecutionsInput {
   sort?: ExecutionSort;
 }
 
-export interface ExecutionList {
+interface ExecutionList {
   executions: Execution[];
   /** Offset paging only. */
   pagination: PaginationMeta | null;

@@ -7,7 +7,7 @@ import type {
 } from "../../ports/workflow-repository.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 
-export interface ListWorkflowsInput {
+interface ListWorkflowsInput {
   /** One community's workflows; absent (or 0, the RPC's unset value): every community. */
   communityId?: number;
   entityId?: number;
@@ -20,7 +20,7 @@ export interface ListWorkflowsInput {
 /** A listed workflow with what its stored executions add up to. */
 export type WorkflowListItem = Workflow & { executionStats: WorkflowExecutionStats };
 
-export interface WorkflowList {
+interface WorkflowList {
   workflows: WorkflowListItem[];
   pagination: PaginationMeta;
 }

@@ -9,7 +9,7 @@ import { checkVersionArgument, requireExpectedVersion } from "./version-argument
 import type { WorkflowAccess } from "./workflow-access.js";
 import type { ValidationReport, WorkflowValidator } from "./workflow-validator.js";
 
-export interface PublishResult {
+interface PublishResult {
   workflow: Workflow;
   report: ValidationReport;
 }

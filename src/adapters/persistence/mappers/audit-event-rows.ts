@@ -4,7 +4,7 @@ import type { DbValues } from "../sql/db-values.js";
 import type { SqlParam, SqlRow } from "../sql/sql-client.js";
 import { textOrNull } from "./column-values.js";
 
-export const auditEventInsertColumns = [
+const auditEventInsertColumns = [
   "id",
   "at",
   "event_type",

@@ -6,7 +6,7 @@ import type { SqlParam, SqlRow } from "../sql/sql-client.js";
 import { jsonText, textOrNull } from "./column-values.js";
 
 /** Columns `insertExecutionSql` writes, in parameter order. */
-export const executionInsertColumns = [
+const executionInsertColumns = [
   "execution_id",
   "workflow_id",
   "workflow_version",

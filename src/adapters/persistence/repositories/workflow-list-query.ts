@@ -3,7 +3,7 @@ import type { Dialect } from "../dialect.js";
 import type { SqlParam } from "../sql/sql-client.js";
 import { containsPattern, containsText, inList } from "../sql/sql-fragments.js";
 
-export interface WorkflowListQuery {
+interface WorkflowListQuery {
   where: string;
   params: SqlParam[];
 }

@@ -1,7 +1,7 @@
 import { BigIntType, EntitySchema } from "@mikro-orm/core";
 
 /** A row of `audit_events`: the persisted audit trail. */
-export interface AuditEventRow {
+interface AuditEventRow {
   /** UUIDv7, so ties on `at` keep insertion order. */
   id: string;
   at: Date;

@@ -5,7 +5,7 @@ import type { ExecutionStatus } from "../../../domain/execution/execution-status
  * A row of `workflow_executions`. The quick reference's column names (start_time, end_time,
  * execution_time_seconds, ...) are kept; the repository reads and writes it with plain SQL.
  */
-export interface WorkflowExecutionRow {
+interface WorkflowExecutionRow {
   executionId: string;
   workflowId: string;
   workflowVersion: number;

@@ -2,7 +2,7 @@ import { EntitySchema } from "@mikro-orm/core";
 import type { NodeStatus } from "../../../domain/execution/execution-status.js";
 
 /** A row of `workflow_node_executions`: one run of one node of one execution. */
-export interface WorkflowNodeExecutionRow {
+interface WorkflowNodeExecutionRow {
   executionId: string;
   sequence: number;
   nodeId: string;

@@ -7,7 +7,7 @@ export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
 }
 
-export interface SqliteStatement {
+interface SqliteStatement {
   /** True when the statement returns rows (SELECT, … RETURNING). */
   readonly reader: boolean;
   /** True when it cannot change the database. */
