@@ -44,13 +44,13 @@ export const configVariables = [
   "OTEL_TRACES_EXPORTER",
 ] as const;
 
-export type ConfigVariable = (typeof configVariables)[number];
+type ConfigVariable = (typeof configVariables)[number];
 export type RawEnv = Partial<Record<ConfigVariable, string>>;
 
-export const logLevels = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
-export type LogLevel = (typeof logLevels)[number];
+const logLevels = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+type LogLevel = (typeof logLevels)[number];
 
-export interface ServerConfig {
+interface ServerConfig {
   host: string;
   port: number;
   /** Both files, or null for cleartext (HTTP/1.1 and h2c on one port). */
@@ -67,7 +67,7 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
 }
 
-export interface DatabaseConfig {
+interface DatabaseConfig {
   /** A postgres:// URL (or sqlite:/file: URL), or null for SQLite at `sqlitePath`. */
   databaseUrl: string | null;
   sqlitePath: string;
@@ -75,7 +75,7 @@ export interface DatabaseConfig {
   poolSize: number;
 }
 
-export interface EngineLimitsConfig {
+interface EngineLimitsConfig {
   workflowTimeoutSeconds: number;
   maxLoopIterations: number;
   maxTotalOperations: number;
@@ -83,7 +83,7 @@ export interface EngineLimitsConfig {
   maxParallelNodes: number;
 }
 
-export interface OutboundConfig {
+interface OutboundConfig {
   routerUrl: string;
   browserSourceUrl: string;
   /** Extra host names or CIDRs outbound calls may reach (lower-case). */
@@ -93,7 +93,7 @@ export interface OutboundConfig {
   browserSourceApiKey: string | null;
 }
 
-export interface RunnerConfig {
+interface RunnerConfig {
   /** Executions one process runs at once. */
   concurrency: number;
   /** How long a claimed execution stays this process's without renewal (crash recovery delay). */
@@ -106,7 +106,7 @@ export interface RunnerConfig {
   watchPollMs: number;
 }
 
-export interface TelemetryConfig {
+interface TelemetryConfig {
   serviceName: string;
   /** Prometheus `/metrics`. */
   metrics: boolean;
@@ -128,7 +128,7 @@ export interface Config {
   telemetry: TelemetryConfig;
 }
 
-export const defaultSqlitePath = "./data/workflows.sqlite";
+const defaultSqlitePath = "./data/workflows.sqlite";
 const mib = 1024 * 1024;
 
 /** Thrown by parseConfig; `message` is one line naming every bad variable. */

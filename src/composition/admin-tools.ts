@@ -2,16 +2,15 @@ import { Container } from "inversify";
 import { pino } from "pino";
 import { createRootLogger } from "../adapters/logging/root-logger.js";
 import { openPersistence } from "../adapters/persistence/open-persistence.js";
-import type { CreateApiKey } from "../application/api-keys/create-api-key.js";
-import type { ListApiKeys } from "../application/api-keys/list-api-keys.js";
-import type { RevokeApiKey } from "../application/api-keys/revoke-api-key.js";
+import { CreateApiKey } from "../application/api-keys/create-api-key.js";
+import { ListApiKeys } from "../application/api-keys/list-api-keys.js";
+import { RevokeApiKey } from "../application/api-keys/revoke-api-key.js";
 import type { Config } from "../config.js";
 import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
 import { persistenceModule } from "./persistence.module.js";
-import { Tokens } from "./tokens.js";
 
-export interface AdminTools {
+interface AdminTools {
   createApiKey: CreateApiKey;
   listApiKeys: ListApiKeys;
   revokeApiKey: RevokeApiKey;
@@ -33,15 +32,11 @@ export async function openAdminTools(config: Config): Promise<AdminTools> {
     sqlitePath: config.db.sqlitePath,
   });
   const container = new Container({ defaultScope: "Singleton" });
-  container.load(
-    coreModule(config, logger, new AbortController().signal),
-    persistenceModule(persistence),
-    applicationModule,
-  );
+  container.load(coreModule(config, logger), persistenceModule(persistence), applicationModule);
   return {
-    createApiKey: container.get(Tokens.CreateApiKey),
-    listApiKeys: container.get(Tokens.ListApiKeys),
-    revokeApiKey: container.get(Tokens.RevokeApiKey),
+    createApiKey: container.get(CreateApiKey),
+    listApiKeys: container.get(ListApiKeys),
+    revokeApiKey: container.get(RevokeApiKey),
     close: () => persistence.close(),
   };
 }

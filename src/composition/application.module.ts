@@ -7,51 +7,41 @@ import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js"
 import { Auditor } from "../application/shared/audit.js";
 import { Tokens } from "./tokens.js";
 
-/** Use cases, built from ports with plain constructors, and the bundle the transports get. */
+/** The auditor, authentication and the API key use cases (all the CLI needs). */
 export const applicationModule = new ContainerModule(({ bind }) => {
-  bind(Tokens.Auditor).toResolvedValue(
-    (log, clock) => new Auditor(log, clock),
-    [Tokens.AuditLog, Tokens.Clock],
+  bind(Auditor).toDynamicValue(({ get }) => new Auditor(get(Tokens.AuditLog), get(Tokens.Clock)));
+  bind(AuthenticateApiKey).toDynamicValue(
+    ({ get }) =>
+      new AuthenticateApiKey(
+        get(Tokens.ApiKeyRepository),
+        get(Tokens.ApiKeySecrets),
+        get(Tokens.Logger),
+      ),
   );
-  bind(Tokens.AuthenticateApiKey).toResolvedValue(
-    (keys, secrets, logger) => new AuthenticateApiKey(keys, secrets, logger),
-    [Tokens.ApiKeyRepository, Tokens.ApiKeySecrets, Tokens.Logger],
+  bind(BootstrapAdminKey).toDynamicValue(
+    ({ get }) =>
+      new BootstrapAdminKey(
+        get(Tokens.ApiKeyRepository),
+        get(Tokens.ApiKeySecrets),
+        get(Tokens.IdGenerator),
+        get(Tokens.Clock),
+        get(Tokens.AuditLog),
+      ),
   );
-  bind(Tokens.BootstrapAdminKey).toResolvedValue(
-    (keys, secrets, ids, clock, audit) => new BootstrapAdminKey(keys, secrets, ids, clock, audit),
-    [
-      Tokens.ApiKeyRepository,
-      Tokens.ApiKeySecrets,
-      Tokens.IdGenerator,
-      Tokens.Clock,
-      Tokens.AuditLog,
-    ],
+  bind(CreateApiKey).toDynamicValue(
+    ({ get }) =>
+      new CreateApiKey(
+        get(Tokens.ApiKeyRepository),
+        get(Tokens.ApiKeySecrets),
+        get(Tokens.IdGenerator),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
   );
-  bind(Tokens.CreateApiKey).toResolvedValue(
-    (keys, secrets, ids, clock, auditor) => new CreateApiKey(keys, secrets, ids, clock, auditor),
-    [
-      Tokens.ApiKeyRepository,
-      Tokens.ApiKeySecrets,
-      Tokens.IdGenerator,
-      Tokens.Clock,
-      Tokens.Auditor,
-    ],
+  bind(ListApiKeys).toDynamicValue(
+    ({ get }) => new ListApiKeys(get(Tokens.ApiKeyRepository), get(Auditor)),
   );
-  bind(Tokens.ListApiKeys).toResolvedValue(
-    (keys, auditor) => new ListApiKeys(keys, auditor),
-    [Tokens.ApiKeyRepository, Tokens.Auditor],
-  );
-  bind(Tokens.RevokeApiKey).toResolvedValue(
-    (keys, clock, auditor) => new RevokeApiKey(keys, clock, auditor),
-    [Tokens.ApiKeyRepository, Tokens.Clock, Tokens.Auditor],
-  );
-  bind(Tokens.UseCases).toResolvedValue(
-    (createApiKey, listApiKeys, revokeApiKey, workflows) => ({
-      createApiKey,
-      listApiKeys,
-      revokeApiKey,
-      workflows,
-    }),
-    [Tokens.CreateApiKey, Tokens.ListApiKeys, Tokens.RevokeApiKey, Tokens.WorkflowUseCases],
+  bind(RevokeApiKey).toDynamicValue(
+    ({ get }) => new RevokeApiKey(get(Tokens.ApiKeyRepository), get(Tokens.Clock), get(Auditor)),
   );
 });

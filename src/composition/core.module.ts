@@ -8,13 +8,11 @@ import { UuidV7IdGenerator } from "../adapters/system/uuid-v7-id-generator.js";
 import type { Config } from "../config.js";
 import { Tokens } from "./tokens.js";
 
-/** Configuration, lifecycle signal, logging, telemetry API handles, clock, ids and secrets. */
-export function coreModule(config: Config, pino: Pino, shutdownSignal: AbortSignal) {
+/** Configuration, logging, telemetry API handles, clock, ids and secrets. */
+export function coreModule(config: Config, pino: Pino) {
   return new ContainerModule(({ bind }) => {
     bind(Tokens.Config).toConstantValue(config);
-    bind(Tokens.ShutdownSignal).toConstantValue(shutdownSignal);
-    bind(Tokens.Pino).toConstantValue(pino);
-    bind(Tokens.Logger).toResolvedValue((root) => new PinoLogger(root), [Tokens.Pino]);
+    bind(Tokens.Logger).toConstantValue(new PinoLogger(pino));
     // The global providers: the SDK's when main started it, else the API's no-ops.
     bind(Tokens.Tracer).toDynamicValue(() => trace.getTracer(config.telemetry.serviceName));
     bind(Tokens.Meter).toDynamicValue(() => metrics.getMeter(config.telemetry.serviceName));

@@ -3,9 +3,13 @@ import { ContainerModule } from "inversify";
 import type { HttpFallback } from "../adapters/grpc/unknown-route.js";
 import { createRestHandler } from "../adapters/rest/rest-handler.js";
 import type { Telemetry } from "../adapters/telemetry/sdk.js";
-import { Tokens } from "./tokens.js";
+import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
+import { Tokens, token } from "./tokens.js";
 
 const packageVersion = "0.1.0";
+
+/** Handlers for non-RPC paths (/metrics, REST), tried in order before the JSON 404. */
+export const HttpFallbacks = token<HttpFallback[]>("HttpFallbacks");
 
 /**
  * What the port answers besides RPCs, in order: GET /metrics (when metrics are on and have no
@@ -16,28 +20,23 @@ export function httpFallbacksModule(
   extra: HttpFallback[],
 ) {
   return new ContainerModule(({ bind }) => {
-    bind(Tokens.HttpFallbacks).toResolvedValue(
-      (config, useCases, authenticator, logger, clock) => [
+    bind(HttpFallbacks).toDynamicValue(({ get }) => {
+      const { server } = get(Tokens.Config);
+      const authenticator = get(AuthenticateApiKey);
+      return [
         ...(metricsHandler === null ? [] : [metricsFallback(metricsHandler)]),
         createRestHandler({
-          useCases,
+          useCases: get(Tokens.WorkflowUseCases),
           authenticate: (apiKey) => authenticator.execute(apiKey, "rest_api"),
-          logger,
-          maxBodyBytes: config.server.maxRequestBytes,
-          maxResponseBytes: config.server.maxResponseBytes,
+          logger: get(Tokens.Logger),
+          maxBodyBytes: server.maxRequestBytes,
+          maxResponseBytes: server.maxResponseBytes,
           version: packageVersion,
-          clock,
+          clock: get(Tokens.Clock),
         }),
         ...extra,
-      ],
-      [
-        Tokens.Config,
-        Tokens.WorkflowUseCases,
-        Tokens.AuthenticateApiKey,
-        Tokens.Logger,
-        Tokens.Clock,
-      ],
-    );
+      ];
+    });
   });
 }
 

@@ -6,14 +6,12 @@ import { Tokens } from "./tokens.js";
 /** The opened database's repositories; the audit log also writes each event to the log. */
 export function persistenceModule(persistence: Persistence) {
   return new ContainerModule(({ bind }) => {
-    bind(Tokens.Persistence).toConstantValue(persistence);
     bind(Tokens.WorkflowRepository).toConstantValue(persistence.workflows);
     bind(Tokens.ExecutionRepository).toConstantValue(persistence.executions);
     bind(Tokens.PermissionRepository).toConstantValue(persistence.permissions);
     bind(Tokens.ApiKeyRepository).toConstantValue(persistence.apiKeys);
-    bind(Tokens.AuditLog).toResolvedValue(
-      (logger) => new LoggingAuditLog(persistence.auditLog, logger),
-      [Tokens.Logger],
+    bind(Tokens.AuditLog).toDynamicValue(
+      ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );
   });
 }

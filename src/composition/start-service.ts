@@ -2,23 +2,26 @@ import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { Container } from "inversify";
 import type { DestinationStream } from "pino";
+import { HealthStatus } from "../adapters/grpc/health/health-status.js";
 import { OnePortServer } from "../adapters/grpc/server/one-port-server.js";
 import type { HttpFallback } from "../adapters/grpc/unknown-route.js";
 import { createRootLogger } from "../adapters/logging/root-logger.js";
 import { openPersistence } from "../adapters/persistence/open-persistence.js";
 import { MetricsServer } from "../adapters/telemetry/metrics-server.js";
 import type { Telemetry } from "../adapters/telemetry/sdk.js";
+import { BootstrapAdminKey } from "../application/api-keys/bootstrap-admin-key.js";
+import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import type { Config } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
-import { grpcModule } from "./grpc.module.js";
+import { grpcModule, RpcHandler } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
 import { Tokens } from "./tokens.js";
 import { workflowModule } from "./workflow.module.js";
 
-export interface StartServiceOptions {
+interface StartServiceOptions {
   /** Started by main before the service; without it there is no /metrics. */
   telemetry?: Telemetry;
   /** More handlers for non-RPC paths, after /metrics. */
@@ -70,17 +73,17 @@ export async function startService(
     const separateMetrics = metricsHandler !== null && config.telemetry.metricsPort !== null;
     const container = new Container({ defaultScope: "Singleton" });
     container.load(
-      coreModule(config, pino, shutdown.signal),
+      coreModule(config, pino),
       persistenceModule(persistence),
       applicationModule,
       workflowModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
-      grpcModule,
+      grpcModule(shutdown.signal),
     );
     const logger = container.get(Tokens.Logger);
 
     if (config.auth.adminApiKey !== null) {
-      const result = await container.get(Tokens.BootstrapAdminKey).execute(config.auth.adminApiKey);
+      const result = await container.get(BootstrapAdminKey).execute(config.auth.adminApiKey);
       logger.info(
         {
           event_type: "SYSTEM",
@@ -94,8 +97,8 @@ export async function startService(
       );
     }
 
-    const health = container.get(Tokens.HealthStatus);
-    const server = await OnePortServer.listen(container.get(Tokens.RpcHandler), {
+    const health = container.get(HealthStatus);
+    const server = await OnePortServer.listen(container.get(RpcHandler), {
       host: config.server.host,
       port: config.server.port,
       tls,
@@ -114,7 +117,7 @@ export async function startService(
         throw error;
       });
     }
-    const runner = container.get(Tokens.ExecutionRunner);
+    const runner = container.get(ExecutionRunner);
     const gateway = container.get(Tokens.ActionGateway);
     runner.start();
     const scheme = tls === null ? "http" : "https";

@@ -13,6 +13,7 @@ import { ListExecutions } from "../application/executions/list-executions.js";
 import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
 import { ManagePermissions } from "../application/permissions/manage-permissions.js";
+import { Auditor } from "../application/shared/audit.js";
 import { ArchiveWorkflow } from "../application/workflows/archive-workflow.js";
 import { CreateWorkflow } from "../application/workflows/create-workflow.js";
 import { GetWorkflow } from "../application/workflows/get-workflow.js";
@@ -26,7 +27,7 @@ import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
 import type { EngineLimits } from "../ports/workflow-engine.js";
 import { Tokens } from "./tokens.js";
 
-export function engineLimitsOf(config: Config): EngineLimits {
+function engineLimitsOf(config: Config): EngineLimits {
   return {
     timeoutMs: config.limits.workflowTimeoutSeconds * 1000,
     maxLoopIterations: config.limits.maxLoopIterations,
@@ -39,132 +40,189 @@ export function engineLimitsOf(config: Config): EngineLimits {
 /** The engine and its adapters, the execution runner, and the workflow/execution use cases. */
 export const workflowModule = new ContainerModule(({ bind }) => {
   bind(Tokens.ExpressionCompiler).toConstantValue(new CelExpressionCompiler());
-  bind(Tokens.ActionGateway).toResolvedValue(
-    (config) =>
-      new HttpActionGateway({
-        routerUrl: config.outbound.routerUrl,
-        browserSourceUrl: config.outbound.browserSourceUrl,
-        routerApiKey: config.outbound.routerApiKey ?? undefined,
-        browserSourceApiKey: config.outbound.browserSourceApiKey ?? undefined,
-        allowHosts: config.outbound.allowHosts,
-      }),
-    [Tokens.Config],
+  bind(Tokens.ActionGateway).toDynamicValue(({ get }) => {
+    const { outbound } = get(Tokens.Config);
+    return new HttpActionGateway({
+      routerUrl: outbound.routerUrl,
+      browserSourceUrl: outbound.browserSourceUrl,
+      routerApiKey: outbound.routerApiKey ?? undefined,
+      browserSourceApiKey: outbound.browserSourceApiKey ?? undefined,
+      allowHosts: outbound.allowHosts,
+    });
+  });
+  bind(Tokens.WorkflowEngine).toDynamicValue(
+    ({ get }) =>
+      new DomainWorkflowEngine(
+        get(Tokens.ExpressionCompiler),
+        get(Tokens.ActionGateway),
+        new SystemEngineClock(),
+      ),
   );
-  bind(Tokens.WorkflowEngine).toResolvedValue(
-    (compiler, gateway) => new DomainWorkflowEngine(compiler, gateway, new SystemEngineClock()),
-    [Tokens.ExpressionCompiler, Tokens.ActionGateway],
-  );
-  bind(Tokens.WorkflowValidator).toResolvedValue(
-    (config, compiler) => (definition) =>
+  bind(Tokens.WorkflowValidator).toDynamicValue(({ get }) => {
+    const config = get(Tokens.Config);
+    const compiler = get(Tokens.ExpressionCompiler);
+    return (definition) =>
       validateWorkflow(definition, compiler, {
         maxNodes: 100,
         maxLoopDepth: config.limits.maxLoopDepth,
-      }),
-    [Tokens.Config, Tokens.ExpressionCompiler],
-  );
+      });
+  });
   bind(Tokens.ExecutionEventBus).toConstantValue(new InProcessEventBus());
-  bind(Tokens.ExecutionRunner).toResolvedValue(
-    (config, executions, workflows, engine, bus, clock, logger, ids) =>
-      new ExecutionRunner(executions, workflows, engine, bus, clock, logger, {
-        ownerId: `runner-${ids.next()}`,
+  bind(ExecutionRunner).toDynamicValue(({ get }) => {
+    const config = get(Tokens.Config);
+    return new ExecutionRunner(
+      get(Tokens.ExecutionRepository),
+      get(Tokens.WorkflowRepository),
+      get(Tokens.WorkflowEngine),
+      get(Tokens.ExecutionEventBus),
+      get(Tokens.Clock),
+      get(Tokens.Logger),
+      {
+        ownerId: `runner-${get(Tokens.IdGenerator).next()}`,
         concurrency: config.runner.concurrency,
         leaseMs: config.runner.leaseSeconds * 1000,
         pollMs: config.runner.pollMs,
         claimBatchMs: config.runner.claimBatchMs,
         limits: engineLimitsOf(config),
-      }),
-    [
-      Tokens.Config,
-      Tokens.ExecutionRepository,
-      Tokens.WorkflowRepository,
-      Tokens.WorkflowEngine,
-      Tokens.ExecutionEventBus,
-      Tokens.Clock,
-      Tokens.Logger,
-      Tokens.IdGenerator,
-    ],
+      },
+    );
+  });
+
+  bind(WorkflowAccess).toDynamicValue(
+    ({ get }) =>
+      new WorkflowAccess(
+        get(Tokens.WorkflowRepository),
+        get(Tokens.PermissionRepository),
+        get(Auditor),
+      ),
+  );
+  bind(ExecutionAccess).toDynamicValue(
+    ({ get }) =>
+      new ExecutionAccess(
+        get(Tokens.ExecutionRepository),
+        get(Tokens.WorkflowRepository),
+        get(WorkflowAccess),
+      ),
   );
 
-  bind(Tokens.WorkflowAccess).toResolvedValue(
-    (workflows, permissions, auditor) => new WorkflowAccess(workflows, permissions, auditor),
-    [Tokens.WorkflowRepository, Tokens.PermissionRepository, Tokens.Auditor],
+  bind(CreateWorkflow).toDynamicValue(
+    ({ get }) =>
+      new CreateWorkflow(
+        get(Tokens.WorkflowRepository),
+        get(Tokens.IdGenerator),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
   );
-  bind(Tokens.ExecutionAccess).toResolvedValue(
-    (executions, workflows, access) => new ExecutionAccess(executions, workflows, access),
-    [Tokens.ExecutionRepository, Tokens.WorkflowRepository, Tokens.WorkflowAccess],
+  bind(GetWorkflow).toDynamicValue(
+    ({ get }) => new GetWorkflow(get(Tokens.WorkflowRepository), get(WorkflowAccess)),
+  );
+  bind(UpdateWorkflow).toDynamicValue(
+    ({ get }) =>
+      new UpdateWorkflow(
+        get(Tokens.WorkflowRepository),
+        get(WorkflowAccess),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
+  );
+  bind(ListWorkflows).toDynamicValue(
+    ({ get }) => new ListWorkflows(get(Tokens.WorkflowRepository)),
+  );
+  bind(ArchiveWorkflow).toDynamicValue(
+    ({ get }) =>
+      new ArchiveWorkflow(
+        get(Tokens.WorkflowRepository),
+        get(WorkflowAccess),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
+  );
+  bind(ValidateWorkflow).toDynamicValue(
+    ({ get }) => new ValidateWorkflow(get(GetWorkflow), get(Tokens.WorkflowValidator)),
+  );
+  bind(PublishWorkflow).toDynamicValue(
+    ({ get }) =>
+      new PublishWorkflow(
+        get(Tokens.WorkflowRepository),
+        get(WorkflowAccess),
+        get(Tokens.WorkflowValidator),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
+  );
+  bind(ManagePermissions).toDynamicValue(
+    ({ get }) =>
+      new ManagePermissions(
+        get(Tokens.PermissionRepository),
+        get(WorkflowAccess),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
+  );
+  bind(ExecuteWorkflow).toDynamicValue(({ get }) => {
+    const runner = get(ExecutionRunner);
+    return new ExecuteWorkflow(
+      get(Tokens.ExecutionRepository),
+      get(WorkflowAccess),
+      get(Tokens.IdGenerator),
+      get(Tokens.Clock),
+      get(Auditor),
+      () => runner.wake(),
+    );
+  });
+  bind(GetExecution).toDynamicValue(({ get }) => new GetExecution(get(ExecutionAccess)));
+  bind(CancelExecution).toDynamicValue(
+    ({ get }) =>
+      new CancelExecution(
+        get(Tokens.ExecutionRepository),
+        get(ExecutionAccess),
+        get(ExecutionRunner),
+        get(Tokens.ExecutionEventBus),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
+  );
+  bind(ListExecutions).toDynamicValue(
+    ({ get }) => new ListExecutions(get(Tokens.ExecutionRepository), get(WorkflowAccess)),
+  );
+  bind(TestWorkflow).toDynamicValue(
+    ({ get }) =>
+      new TestWorkflow(
+        get(WorkflowAccess),
+        get(Tokens.WorkflowRepository),
+        get(Tokens.WorkflowEngine),
+        get(Tokens.IdGenerator),
+        get(Tokens.Clock),
+        get(Auditor),
+        engineLimitsOf(get(Tokens.Config)),
+      ),
+  );
+  bind(WatchExecution).toDynamicValue(
+    ({ get }) =>
+      new WatchExecution(
+        get(Tokens.ExecutionRepository),
+        get(ExecutionAccess),
+        get(Tokens.ExecutionEventBus),
+        get(Tokens.Clock),
+        get(Tokens.Config).runner.watchPollMs,
+      ),
   );
 
-  bind(Tokens.WorkflowUseCases).toResolvedValue(
-    (
-      config,
-      workflows,
-      executions,
-      permissions,
-      access,
-      executionAccess,
-      validator,
-      engine,
-      runner,
-      bus,
-      ids,
-      clock,
-      auditor,
-    ) => {
-      const getWorkflow = new GetWorkflow(workflows, access);
-      return {
-        createWorkflow: new CreateWorkflow(workflows, ids, clock, auditor),
-        getWorkflow,
-        updateWorkflow: new UpdateWorkflow(workflows, access, clock, auditor),
-        listWorkflows: new ListWorkflows(workflows),
-        archiveWorkflow: new ArchiveWorkflow(workflows, access, clock, auditor),
-        validateWorkflow: new ValidateWorkflow(getWorkflow, validator),
-        publishWorkflow: new PublishWorkflow(workflows, access, validator, clock, auditor),
-        managePermissions: new ManagePermissions(permissions, access, clock, auditor),
-        executeWorkflow: new ExecuteWorkflow(executions, access, ids, clock, auditor, () =>
-          runner.wake(),
-        ),
-        getExecution: new GetExecution(executionAccess),
-        cancelExecution: new CancelExecution(
-          executions,
-          executionAccess,
-          runner,
-          bus,
-          clock,
-          auditor,
-        ),
-        listExecutions: new ListExecutions(executions, access),
-        testWorkflow: new TestWorkflow(
-          access,
-          workflows,
-          engine,
-          ids,
-          clock,
-          auditor,
-          engineLimitsOf(config),
-        ),
-        watchExecution: new WatchExecution(
-          executions,
-          executionAccess,
-          bus,
-          clock,
-          config.runner.watchPollMs,
-        ),
-      };
-    },
-    [
-      Tokens.Config,
-      Tokens.WorkflowRepository,
-      Tokens.ExecutionRepository,
-      Tokens.PermissionRepository,
-      Tokens.WorkflowAccess,
-      Tokens.ExecutionAccess,
-      Tokens.WorkflowValidator,
-      Tokens.WorkflowEngine,
-      Tokens.ExecutionRunner,
-      Tokens.ExecutionEventBus,
-      Tokens.IdGenerator,
-      Tokens.Clock,
-      Tokens.Auditor,
-    ],
-  );
+  bind(Tokens.WorkflowUseCases).toDynamicValue(({ get }) => ({
+    createWorkflow: get(CreateWorkflow),
+    getWorkflow: get(GetWorkflow),
+    updateWorkflow: get(UpdateWorkflow),
+    listWorkflows: get(ListWorkflows),
+    archiveWorkflow: get(ArchiveWorkflow),
+    validateWorkflow: get(ValidateWorkflow),
+    publishWorkflow: get(PublishWorkflow),
+    managePermissions: get(ManagePermissions),
+    executeWorkflow: get(ExecuteWorkflow),
+    getExecution: get(GetExecution),
+    cancelExecution: get(CancelExecution),
+    listExecutions: get(ListExecutions),
+    testWorkflow: get(TestWorkflow),
+    watchExecution: get(WatchExecution),
+  }));
 });

@@ -40,7 +40,7 @@ export interface FieldViolation {
   nodeId?: string;
 }
 
-export interface DomainErrorOptions {
+interface DomainErrorOptions {
   metadata?: Record<string, string>;
   violations?: FieldViolation[];
   cause?: unknown;

@@ -17,7 +17,7 @@ const typeIdentifiers: ReadonlySet<string> = new Set([
   "dyn",
 ]);
 
-export interface AstFacts {
+interface AstFacts {
   nodeCount: number;
   rootNames: string[];
 }

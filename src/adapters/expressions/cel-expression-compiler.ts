@@ -31,7 +31,7 @@ import {
 } from "./cel-json-values.js";
 import { CostLimitExceeded, CostMeter } from "./cost-meter.js";
 
-export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
+const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
   maxSourceLength: 4096,
   maxAstNodes: 1000,
   maxCost: 300_000,

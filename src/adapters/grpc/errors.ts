@@ -4,10 +4,10 @@ import { DomainError, type DomainErrorKind, type ErrorReason } from "../../domai
 import { ErrorInfoSchema } from "../../gen/waddlebot/workflow/v1/errors_pb.js";
 
 /** `ErrorInfo.domain` of every error the service returns. */
-export const errorDomain = "workflow.waddlebot";
+const errorDomain = "workflow.waddlebot";
 
 /** The one table from DomainError kinds to Connect/gRPC codes. */
-export function codeForKind(kind: DomainErrorKind): Code {
+function codeForKind(kind: DomainErrorKind): Code {
   switch (kind) {
     case "invalid_argument":
       return Code.InvalidArgument;
@@ -43,7 +43,7 @@ export function codeForKind(kind: DomainErrorKind): Code {
  * which carry a code but no ErrorInfo. ResourceExhausted is only raised there for the
  * read/write size limits; our own limit errors carry their reason.
  */
-export function reasonForCode(code: Code): ErrorReason {
+function reasonForCode(code: Code): ErrorReason {
   switch (code) {
     case Code.InvalidArgument:
     case Code.OutOfRange:
@@ -84,11 +84,11 @@ export function isServerFault(code: Code): boolean {
 
 type ErrorInfoInit = MessageInitShape<typeof ErrorInfoSchema>;
 
-export function errorInfoDetail(init: Omit<ErrorInfoInit, "domain">) {
+function errorInfoDetail(init: Omit<ErrorInfoInit, "domain">) {
   return { desc: ErrorInfoSchema, value: { ...init, domain: errorDomain } };
 }
 
-export function hasErrorInfo(error: ConnectError): boolean {
+function hasErrorInfo(error: ConnectError): boolean {
   return error.details.some(
     (detail) =>
       ("desc" in detail ? detail.desc.typeName : detail.type) === ErrorInfoSchema.typeName,

@@ -4,7 +4,6 @@ import { ApiKeyService } from "../../gen/waddlebot/workflow/v1/api_key_service_p
 import { ExecutionService } from "../../gen/waddlebot/workflow/v1/execution_service_pb.js";
 import { PermissionService } from "../../gen/waddlebot/workflow/v1/permission_service_pb.js";
 import { WorkflowService } from "../../gen/waddlebot/workflow/v1/workflow_service_pb.js";
-import { principalOf } from "./context-keys.js";
 import { createApiKey } from "./handlers/create-api-key.js";
 import { executionServiceHandlers } from "./handlers/execution-service.js";
 import { healthCheck } from "./handlers/health-check.js";
@@ -34,7 +33,7 @@ export function registerRoutes(
     ...listApiKeys(useCases),
     ...revokeApiKey(useCases),
   });
-  router.service(WorkflowService, workflowServiceHandlers(useCases.workflows, principalOf));
-  router.service(PermissionService, permissionServiceHandlers(useCases.workflows, principalOf));
-  router.service(ExecutionService, executionServiceHandlers(useCases.workflows, principalOf));
+  router.service(WorkflowService, workflowServiceHandlers(useCases.workflows));
+  router.service(PermissionService, permissionServiceHandlers(useCases.workflows));
+  router.service(ExecutionService, executionServiceHandlers(useCases.workflows));
 }

@@ -12,7 +12,7 @@ import type { NodeRequestHandler } from "./server/one-port-server.js";
 import { type HttpFallback, unknownRouteHandler } from "./unknown-route.js";
 import type { UseCases } from "./use-cases.js";
 
-export interface RpcHandlerOptions {
+interface RpcHandlerOptions {
   useCases: UseCases;
   authenticator: Authenticator;
   health: HealthStatus;

@@ -1,6 +1,6 @@
 import { type DestinationStream, type Logger as Pino, pino } from "pino";
 
-export interface RootLoggerOptions {
+interface RootLoggerOptions {
   level: string;
   service: string;
   /** Defaults to stdout; tests pass a stream to read the lines back. */

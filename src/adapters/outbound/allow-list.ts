@@ -15,8 +15,6 @@ export class OutboundAllowList {
     private readonly cidrs: readonly Cidr[],
   ) {}
 
-  static readonly empty = new OutboundAllowList(new Set(), [], []);
-
   /**
    * Entries, as an array or one comma/whitespace separated string (e.g. `OUTBOUND_ALLOW_HOSTS`):
    * `hooks.internal` (that host), `*.internal` (its subdomains), `10.1.2.3` or `::1`

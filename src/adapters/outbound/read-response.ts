@@ -34,7 +34,7 @@ export async function readResponse(
 }
 
 /** Multi-valued headers are joined with ", " (RFC 9110 §5.3). Names are lower case. */
-export function flattenHeaders(
+function flattenHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string> {
   const flat: Record<string, string> = {};

@@ -11,13 +11,13 @@ export interface OutboundRequest {
   body: string | null;
 }
 
-export interface RedirectPolicy {
+interface RedirectPolicy {
   max: number;
   /** Throws when a hop's URL may not be requested; called before every hop, the first too. */
   check(url: URL): void;
 }
 
-export interface SendOptions {
+interface SendOptions {
   dispatcher: Dispatcher;
   signal: AbortSignal;
   /** Names the call in error messages, e.g. "webhook to example.com". */

@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 
 /** The quick reference's success envelope. */
-export interface SuccessBody {
+interface SuccessBody {
   success: true;
   message?: string;
   data: JsonValue;
@@ -9,7 +9,7 @@ export interface SuccessBody {
 }
 
 /** The quick reference's error envelope (flat, with `error_code`). */
-export interface ErrorBody {
+interface ErrorBody {
   success: false;
   message: string;
   error_code: string;

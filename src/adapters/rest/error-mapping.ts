@@ -23,7 +23,7 @@ export const statusByKind: Readonly<Record<DomainErrorKind, number>> = {
   internal: 500,
 };
 
-export const statusByReason: Readonly<Partial<Record<ErrorReason, number>>> = {
+const statusByReason: Readonly<Partial<Record<ErrorReason, number>>> = {
   PAYLOAD_TOO_LARGE: 413,
   EXECUTION_TIMEOUT: 504,
   // Engine limits hit by a synchronous run are execution errors of the request, as in the original.
@@ -36,7 +36,7 @@ export function httpStatusOf(error: DomainError): number {
   return statusByReason[error.reason] ?? statusByKind[error.kind];
 }
 
-export interface ErrorContext {
+interface ErrorContext {
   method: string;
   path: string;
 }

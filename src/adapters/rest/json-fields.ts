@@ -66,7 +66,7 @@ export class FieldReader {
 }
 
 /** A safe integer from a JSON number or a string of digits (an optional leading minus). */
-export function toInteger(value: JsonValue): number | null {
+function toInteger(value: JsonValue): number | null {
   if (typeof value === "number") return Number.isSafeInteger(value) ? value : null;
   if (typeof value === "string" && /^-?\d{1,16}$/.test(value.trim())) {
     const n = Number(value.trim());

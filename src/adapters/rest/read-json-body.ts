@@ -2,7 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import { isJsonObject, type JsonObject } from "../../domain/json.js";
 import type { RestRequest } from "./http-types.js";
 
-export function payloadTooLarge(maxBytes: number): DomainError {
+function payloadTooLarge(maxBytes: number): DomainError {
   return new DomainError(
     "limit_exceeded",
     "PAYLOAD_TOO_LARGE",

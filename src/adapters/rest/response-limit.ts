@@ -9,7 +9,7 @@ export interface EncodedReply {
   payload: string;
 }
 
-export interface LimitedReply extends EncodedReply {
+interface LimitedReply extends EncodedReply {
   /** Set when the original answer was refused: its size in bytes (null: too large to encode). */
   refusedBytes?: number | null;
 }
@@ -40,7 +40,7 @@ export function limitReply(reply: RestReply, maxBytes: number): LimitedReply {
 }
 
 /** The refusal: what was too large, the limit, how to get an answer (`hint`), a `note`. */
-export function responseTooLarge(
+function responseTooLarge(
   bytes: number | null,
   maxBytes: number,
   hint = "ask for less, or raise MAX_RESPONSE_BYTES",

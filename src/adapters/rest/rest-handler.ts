@@ -17,7 +17,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { workflowRoutes } from "./routes/workflow-routes.js";
 import { sendReply } from "./send-reply.js";
 
-export interface RestHandlerDeps {
+interface RestHandlerDeps {
   useCases: WorkflowUseCases;
   /**
    * The principal of an active API key, or null (a thrown DomainError is mapped as usual).
@@ -174,6 +174,6 @@ function requestUrl(raw: string | undefined): URL | null {
   }
 }
 
-export function isRestPath(pathname: string): boolean {
+function isRestPath(pathname: string): boolean {
   return pathname === "/health" || pathname === "/api/v1" || pathname.startsWith("/api/v1/");
 }

@@ -3,7 +3,7 @@
  * parameters (so `/workflows/executions/:id` wins over `/workflows/:id`), and a 405 answer
  * with the allowed methods when the path exists under another method.
  */
-export type RouteMatch<T> =
+type RouteMatch<T> =
   | { kind: "found"; route: T; params: Record<string, string> }
   | { kind: "method_not_allowed"; allowed: string[] }
   | { kind: "not_found" };

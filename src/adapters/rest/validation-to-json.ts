@@ -35,7 +35,7 @@ export function validationToJson(report: ValidationReport): JsonObject {
   };
 }
 
-export function issueToJson(issue: ValidationIssue): JsonObject {
+function issueToJson(issue: ValidationIssue): JsonObject {
   return {
     code: issue.code,
     message: issue.message,

@@ -61,7 +61,7 @@ export function createWorkflowFromJson(body: JsonObject): CreateWorkflowInput {
   return input;
 }
 
-export const updatableFields = [
+const updatableFields = [
   "name",
   "description",
   "tags",
@@ -73,24 +73,14 @@ export const updatableFields = [
   "max_iterations",
 ] as const;
 
-export interface UpdateWorkflowRequest {
-  input: UpdateWorkflowInput;
-  /**
-   * Original-module limit fields to merge into the stored limits (the contract's `limits`
-   * replaces them whole; these change one limit each).
-   */
-  limitChanges: WorkflowLimits | undefined;
-}
-
 /**
- * PUT /api/v1/workflows/:id: only the fields present change. Fields the original accepted
- * but this service has no use for (trigger_type, trigger_config, retry_config, community_id)
- * are ignored; a body with nothing to change is a BAD_REQUEST.
+ * PUT /api/v1/workflows/:id: only the fields present change. The contract's `limits` replaces
+ * every limit; the original's flat limit fields change one limit each (merged with the stored
+ * ones by the use case). Fields the original accepted but this service has no use for
+ * (trigger_type, trigger_config, retry_config, community_id) are ignored; a body with nothing
+ * to change is a BAD_REQUEST.
  */
-export function updateWorkflowFromJson(
-  workflowId: string,
-  body: JsonObject,
-): UpdateWorkflowRequest {
+export function updateWorkflowFromJson(workflowId: string, body: JsonObject): UpdateWorkflowInput {
   const reader = new FieldReader();
   const metadata = reader.object(body.metadata, "metadata");
   const field = (key: string) => metadataField(body, metadata, key);
@@ -113,16 +103,17 @@ export function updateWorkflowFromJson(
   const limits = limitsFromJson(...field("limits"), reader);
   const legacy = legacyLimitsFromJson(body, reader);
   if (limits !== undefined) input.limits = mergeLimits(legacy, limits);
+  else if (legacy !== undefined) input.limitChanges = legacy;
   reader.throwIfAny("invalid workflow update");
 
   const changes = Object.keys(input).filter((k) => k !== "workflowId" && k !== "expectedVersion");
-  if (changes.length === 0 && legacy === undefined) {
+  if (changes.length === 0) {
     throw DomainError.badRequest(
       `nothing to update: send at least one of ${updatableFields.join(", ")}`,
       [{ field: "body", description: `no updatable field (${updatableFields.join(", ")})` }],
     );
   }
-  return { input, limitChanges: limits === undefined ? legacy : undefined };
+  return input;
 }
 
 /** The contract's `limits` outrank the original's flat limit fields. */

@@ -52,7 +52,7 @@ export function workflowSummaryToJson(workflow: Workflow): JsonObject {
   };
 }
 
-export function nodeToJson(node: WorkflowNode): JsonObject {
+function nodeToJson(node: WorkflowNode): JsonObject {
   return {
     node_id: node.nodeId,
     node_type: node.nodeType,
@@ -64,7 +64,7 @@ export function nodeToJson(node: WorkflowNode): JsonObject {
   };
 }
 
-export function connectionToJson(connection: WorkflowConnection): JsonObject {
+function connectionToJson(connection: WorkflowConnection): JsonObject {
   return {
     connection_id: connection.connectionId,
     from_node_id: connection.fromNodeId,
@@ -75,7 +75,7 @@ export function connectionToJson(connection: WorkflowConnection): JsonObject {
   };
 }
 
-export function limitsToJson(limits: WorkflowLimits): JsonObject {
+function limitsToJson(limits: WorkflowLimits): JsonObject {
   const json: JsonObject = {};
   if (limits.timeoutSeconds !== undefined) json.timeout_seconds = limits.timeoutSeconds;
   if (limits.maxLoopIterations !== undefined) json.max_loop_iterations = limits.maxLoopIterations;

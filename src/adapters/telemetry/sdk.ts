@@ -3,7 +3,7 @@ import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { NoopSpanProcessor } from "@opentelemetry/sdk-trace";
 
-export interface TelemetryOptions {
+interface TelemetryOptions {
   serviceName: string;
   metrics: boolean;
   /** A configured OTEL_TRACES_EXPORTER; null records spans without exporting them. */

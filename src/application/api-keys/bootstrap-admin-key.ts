@@ -6,10 +6,10 @@ import type { IdGenerator } from "../../ports/id-generator.js";
 import type { ApiKeySecrets } from "./api-key-secrets.js";
 
 /** `createdBy` of keys made from ADMIN_API_KEY; how a later start-up recognises them. */
-export const bootstrapCreator = "system:bootstrap";
-export const bootstrapKeyName = "bootstrap-admin";
+const bootstrapCreator = "system:bootstrap";
+const bootstrapKeyName = "bootstrap-admin";
 
-export interface BootstrapResult {
+interface BootstrapResult {
   /** The key that ADMIN_API_KEY now authenticates as. */
   keyId: string;
   created: boolean;

@@ -7,7 +7,7 @@ import type { ApiKeySecrets } from "./api-key-secrets.js";
 import { type NewApiKeyInput, normaliseNewApiKey } from "./new-api-key.js";
 import { requireAdmin } from "./require-admin.js";
 
-export interface CreatedApiKey {
+interface CreatedApiKey {
   record: ApiKeyRecord;
   /** Returned once; only its hash is stored. */
   secret: string;

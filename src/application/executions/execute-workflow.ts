@@ -17,7 +17,7 @@ export interface ExecuteWorkflowInput {
   idempotencyKey: string;
 }
 
-export const executionInputLimits = {
+const executionInputLimits = {
   variablesBytes: 256 * 1024,
   idempotencyKeyLength: 200,
   idempotencyWindowMs: 24 * 60 * 60 * 1000,

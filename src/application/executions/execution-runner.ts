@@ -15,7 +15,7 @@ import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 
-export interface RunnerOptions {
+interface RunnerOptions {
   /** Identifies this process's leases. */
   ownerId: string;
   concurrency: number;
@@ -102,10 +102,6 @@ export class ExecutionRunner {
     run.controller.abort("cancel" satisfies AbortCause);
     await run.done;
     return true;
-  }
-
-  get activeCount(): number {
-    return this.active.size;
   }
 
   private async claimLoop(): Promise<void> {

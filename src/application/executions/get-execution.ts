@@ -2,7 +2,7 @@ import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js"
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { ExecutionAccess } from "./execution-access.js";
 
-export interface GetExecutionInput {
+interface GetExecutionInput {
   executionId: string;
   omitLogs: boolean;
   omitNodeRuns: boolean;

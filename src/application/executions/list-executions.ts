@@ -6,7 +6,7 @@ import type { ExecutionRepository, ExecutionSort } from "../../ports/execution-r
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
-export interface ListExecutionsInput {
+interface ListExecutionsInput {
   workflowId: string;
   communityId?: number;
   statuses: ExecutionStatus[];
@@ -14,13 +14,13 @@ export interface ListExecutionsInput {
   createdBefore?: Date;
   page?: number;
   perPage?: number;
-  /** Cursor paging (no COUNT): "" starts at the newest, a token continues. */
+  /** Cursor paging (no COUNT): "" starts at the newest, a token continues. Excludes page and sort. */
   pageToken?: string;
   /** Offset paging only; newest first when absent. */
   sort?: ExecutionSort;
 }
 
-export interface ExecutionList {
+interface ExecutionList {
   executions: Execution[];
   /** Offset paging only. */
   pagination: PaginationMeta | null;
@@ -35,6 +35,14 @@ export class ListExecutions {
   ) {}
 
   async execute(principal: Principal, input: ListExecutionsInput): Promise<ExecutionList> {
+    if (input.pageToken !== undefined && (input.page !== undefined || input.sort !== undefined)) {
+      throw DomainError.badRequest("page_token cannot be combined with page or a sort order", [
+        {
+          field: "page_token",
+          description: "cursor paging is newest first and has no page number",
+        },
+      ]);
+    }
     const paging = normalizePage(input.page, input.perPage);
     const workflow = await this.access.require(
       principal,

@@ -7,7 +7,7 @@ import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { ExecutionAccess } from "./execution-access.js";
 
-export type WatchItem =
+type WatchItem =
   | { kind: "snapshot"; time: Date; execution: ExecutionWithNodeRuns }
   | ExecutionEvent;
 

@@ -10,7 +10,7 @@ import type { PermissionRepository } from "../../ports/permission-repository.js"
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
-export interface PermissionTarget {
+interface PermissionTarget {
   workflowId: string;
   targetType: PermissionTargetType;
   targetId: string;

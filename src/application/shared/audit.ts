@@ -2,7 +2,7 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { AuditEvent, AuditLog, AuditResult } from "../../ports/audit-log.js";
 import type { Clock } from "../../ports/clock.js";
 
-export interface AuditSubject {
+interface AuditSubject {
   communityId: number | null;
   workflowId?: string | null;
   executionId?: string | null;

@@ -1,9 +1,9 @@
 import { DomainError } from "../../domain/errors.js";
 
-export const defaultPerPage = 20;
-export const maxPerPage = 100;
+const defaultPerPage = 20;
+const maxPerPage = 100;
 
-export interface PageRequest {
+interface PageRequest {
   page: number;
   perPage: number;
 }

@@ -1,4 +1,4 @@
-import { DomainError } from "../../domain/errors.js";
+import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Workflow, WorkflowStatus } from "../../domain/workflow/workflow.js";
 import type {
@@ -7,7 +7,7 @@ import type {
 } from "../../ports/workflow-repository.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 
-export interface ListWorkflowsInput {
+interface ListWorkflowsInput {
   /** One community's workflows; absent (or 0, the RPC's unset value): every community. */
   communityId?: number;
   entityId?: number;
@@ -20,7 +20,7 @@ export interface ListWorkflowsInput {
 /** A listed workflow with what its stored executions add up to. */
 export type WorkflowListItem = Workflow & { executionStats: WorkflowExecutionStats };
 
-export interface WorkflowList {
+interface WorkflowList {
   workflows: WorkflowListItem[];
   pagination: PaginationMeta;
 }
@@ -42,11 +42,23 @@ export class ListWorkflows {
 
   async execute(principal: Principal, input: ListWorkflowsInput): Promise<WorkflowList> {
     const communityId = input.communityId === 0 ? undefined : input.communityId;
+    const violations: FieldViolation[] = [];
     if (communityId !== undefined && (!Number.isSafeInteger(communityId) || communityId < 0)) {
-      throw DomainError.badRequest("invalid community_id", [
-        { field: "community_id", description: "community_id must be a positive integer" },
-      ]);
+      violations.push({
+        field: "community_id",
+        description: "community_id must be a positive integer",
+      });
     }
+    if (
+      input.entityId !== undefined &&
+      (!Number.isSafeInteger(input.entityId) || input.entityId < 0)
+    ) {
+      violations.push({
+        field: "entity_id",
+        description: "entity_id must be an integer of at least 0",
+      });
+    }
+    if (violations.length > 0) throw DomainError.badRequest("invalid workflow filter", violations);
     const paging = normalizePage(input.page, input.perPage);
     const search = input.search?.trim();
     const result = await this.workflows.list(

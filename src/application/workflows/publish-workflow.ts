@@ -5,10 +5,11 @@ import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
+import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
 import type { WorkflowAccess } from "./workflow-access.js";
 import type { ValidationReport, WorkflowValidator } from "./workflow-validator.js";
 
-export interface PublishResult {
+interface PublishResult {
   workflow: Workflow;
   report: ValidationReport;
 }
@@ -31,6 +32,7 @@ export class PublishWorkflow {
     workflowId: string,
     expectedVersion?: number,
   ): Promise<PublishResult> {
+    checkVersionArgument(expectedVersion, "expected_version");
     const current = await this.access.require(
       principal,
       workflowId,
@@ -43,14 +45,7 @@ export class PublishWorkflow {
         metadata: { workflow_id: workflowId },
       });
     }
-    if (expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new DomainError(
-        "conflict",
-        "CONFLICT",
-        `workflow ${workflowId} is at version ${current.version}, not ${expectedVersion}`,
-        { metadata: { workflow_id: workflowId, version: String(current.version) } },
-      );
-    }
+    requireExpectedVersion(current, expectedVersion);
     const report = this.validator(current.definition);
     if (!report.isValid) {
       await this.auditor.failure(principal, "publish_workflow", subject, {

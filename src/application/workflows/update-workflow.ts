@@ -10,17 +10,22 @@ import type {
 import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
+import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
 import type { WorkflowAccess } from "./workflow-access.js";
 import { checkDefinition, checkText, throwIfViolations } from "./workflow-input.js";
 
 /** Fields present are replaced; absent ones keep their value. */
 export interface UpdateWorkflowInput {
   workflowId: string;
+  /** When set, CONFLICT unless the stored version equals it. */
   expectedVersion?: number;
   name?: string;
   description?: string;
   tags?: string[];
+  /** Replaces every limit. */
   limits?: WorkflowLimits;
+  /** Changes these limits and keeps the others (applied over `limits` or the stored ones). */
+  limitChanges?: WorkflowLimits;
   globalVariables?: JsonObject;
   nodes?: WorkflowNode[];
   connections?: WorkflowConnection[];
@@ -28,7 +33,9 @@ export interface UpdateWorkflowInput {
 
 /**
  * Writes a new version and keeps the previous one in the history. A published workflow stays
- * published at its published version until it is published again. Needs can_edit.
+ * published at its published version until it is published again. The changes apply to the
+ * version read here, and the write succeeds only if the workflow is still at that version, so
+ * a partial update never overwrites a concurrent one. Needs can_edit.
  */
 export class UpdateWorkflow {
   constructor(
@@ -39,6 +46,7 @@ export class UpdateWorkflow {
   ) {}
 
   async execute(principal: Principal, input: UpdateWorkflowInput): Promise<Workflow> {
+    checkVersionArgument(input.expectedVersion, "expected_version");
     const current = await this.access.require(
       principal,
       input.workflowId,
@@ -53,9 +61,7 @@ export class UpdateWorkflow {
         { metadata: { workflow_id: input.workflowId } },
       );
     }
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-      throw conflict(input.workflowId, input.expectedVersion, current.version);
-    }
+    requireExpectedVersion(current, input.expectedVersion);
     const now = this.clock.now();
     const updated: Workflow = {
       ...current,
@@ -68,7 +74,7 @@ export class UpdateWorkflow {
         globalVariables: input.globalVariables ?? current.definition.globalVariables,
         nodes: input.nodes ?? current.definition.nodes,
         connections: input.connections ?? current.definition.connections,
-        limits: input.limits ?? current.definition.limits,
+        limits: { ...(input.limits ?? current.definition.limits), ...input.limitChanges },
       },
     };
     const violations: FieldViolation[] = [];
@@ -94,13 +100,4 @@ export class UpdateWorkflow {
     );
     return updated;
   }
-}
-
-function conflict(workflowId: string, expected: number, actual: number): DomainError {
-  return new DomainError(
-    "conflict",
-    "CONFLICT",
-    `workflow ${workflowId} is at version ${actual}, not ${expected}`,
-    { metadata: { workflow_id: workflowId, version: String(actual) } },
-  );
 }

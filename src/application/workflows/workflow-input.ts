@@ -5,7 +5,7 @@ import type {
 } from "../../domain/workflow/workflow-definition.js";
 
 /** Drafts may be incomplete, but never unrepresentable or unbounded. */
-export const workflowInputLimits = {
+const workflowInputLimits = {
   nameLength: 200,
   descriptionLength: 5_000,
   tags: 50,
@@ -15,7 +15,7 @@ export const workflowInputLimits = {
   definitionBytes: 1_000_000,
 } as const;
 
-export interface WorkflowTextInput {
+interface WorkflowTextInput {
   name: string;
   description: string;
   tags: string[];

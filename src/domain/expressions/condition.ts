@@ -10,7 +10,7 @@ import { type CompiledTemplate, compileTemplate, stringifyForTemplate } from "./
 import { parseValuePath, resolveValuePath, type ValuePath } from "./value-path.js";
 
 /** The 11 comparison operators of the rule form. */
-export const COMPARISON_OPERATORS = [
+const COMPARISON_OPERATORS = [
   "equals",
   "not_equals",
   "greater_than",
@@ -23,7 +23,7 @@ export const COMPARISON_OPERATORS = [
   "in_list",
   "not_in_list",
 ] as const;
-export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 
 /** A compiled condition: rules, and/or/not groups, or CEL, evaluated to a boolean. */
 export interface CompiledCondition {
@@ -33,7 +33,7 @@ export interface CompiledCondition {
 }
 
 /** Names that resolve as bindings in rule paths; other first segments are variables. */
-export interface ConditionScope {
+interface ConditionScope {
   readonly rootNames: ReadonlySet<string>;
 }
 

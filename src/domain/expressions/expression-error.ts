@@ -5,7 +5,7 @@ import type { ErrorReason } from "../errors.js";
  * `evaluation`: it failed at run time (a node error, reason EXECUTION_ERROR).
  * `limit`: it exceeded its evaluation cost or result size budget at run time.
  */
-export type ExpressionErrorKind = "syntax" | "evaluation" | "limit";
+type ExpressionErrorKind = "syntax" | "evaluation" | "limit";
 
 const brand = Symbol.for("waddlebot.workflow.ExpressionError");
 

@@ -22,7 +22,7 @@ export interface AnalysedNode {
   scope: NameScope;
 }
 
-export interface WorkflowAnalysis {
+interface WorkflowAnalysis {
   graph: WorkflowGraph;
   nodes: AnalysedNode[];
   triggers: number[];

@@ -4,14 +4,14 @@ import type { ValidationReport } from "./validation-report.js";
 import type { WorkflowDefinition } from "./workflow-definition.js";
 
 /** Publication limits the validator checks on top of the structural rules. */
-export interface ValidationLimits {
+interface ValidationLimits {
   /** Most nodes a workflow may have (100). */
   maxNodes: number;
   /** Deepest loop nesting (MAX_LOOP_DEPTH). */
   maxLoopDepth: number;
 }
 
-export const DEFAULT_VALIDATION_LIMITS: ValidationLimits = { maxNodes: 100, maxLoopDepth: 10 };
+const DEFAULT_VALIDATION_LIMITS: ValidationLimits = { maxNodes: 100, maxLoopDepth: 10 };
 
 /**
  * Every error and warning of a definition at once, per node, connection and field. The same

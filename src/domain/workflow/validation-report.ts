@@ -43,7 +43,7 @@ export class IssueCollector {
   }
 }
 
-export interface IssueLocation {
+interface IssueLocation {
   nodeId?: string;
   connectionId?: string;
   field?: string;

@@ -12,7 +12,7 @@ export interface GraphEdge {
   toPort: string;
 }
 
-export interface LoopInfo {
+interface LoopInfo {
   node: number;
   /** Node indexes of the body, ascending. */
   body: number[];

@@ -4,6 +4,7 @@ import type { WorkflowUseCases } from "../../../application/workflow-use-cases.j
 import { DomainError } from "../../../domain/errors.js";
 import type { ExecutionStatus as DomainStatus } from "../../../domain/execution/execution-status.js";
 import type { ExecutionService } from "../../../gen/waddlebot/workflow/v1/execution_service_pb.js";
+import { principalOf } from "../context-keys.js";
 import {
   executionEventToProto,
   executionStatusFromProto,
@@ -13,11 +14,9 @@ import {
 } from "../mappers/execution-to-proto.js";
 import { fromValue, toSafeNumber, toTimestamp, toValue } from "../mappers/proto-scalars.js";
 import { triggerFromProto } from "../mappers/trigger-from-proto.js";
-import type { PrincipalOf } from "./principal-of.js";
 
 export function executionServiceHandlers(
   useCases: WorkflowUseCases,
-  principalOf: PrincipalOf,
 ): ServiceImpl<typeof ExecutionService> {
   return {
     async executeWorkflow(req, ctx) {
@@ -50,7 +49,6 @@ export function executionServiceHandlers(
     },
 
     async listExecutions(req, ctx) {
-      const cursorMode = req.pageToken !== "";
       const list = await useCases.listExecutions.execute(principalOf(ctx), {
         workflowId: req.workflowId,
         ...(req.communityId === 0n
@@ -59,9 +57,10 @@ export function executionServiceHandlers(
         statuses: req.statuses.map(statusFromProto),
         ...(req.createdAfter ? { createdAfter: timestampDate(req.createdAfter) } : {}),
         ...(req.createdBefore ? { createdBefore: timestampDate(req.createdBefore) } : {}),
-        page: cursorMode ? 1 : req.page || 1,
+        // 0 and "" are proto3's unset values.
+        ...(req.page === 0 ? {} : { page: req.page }),
         perPage: req.perPage,
-        ...(cursorMode ? { pageToken: req.pageToken } : {}),
+        ...(req.pageToken === "" ? {} : { pageToken: req.pageToken }),
       });
       return {
         executions: list.executions.map((e) => executionToProto(e)),

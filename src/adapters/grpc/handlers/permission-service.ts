@@ -1,12 +1,11 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { WorkflowUseCases } from "../../../application/workflow-use-cases.js";
 import type { PermissionService } from "../../../gen/waddlebot/workflow/v1/permission_service_pb.js";
+import { principalOf } from "../context-keys.js";
 import { flagsFromProto, grantToProto, targetTypeFromProto } from "../mappers/permission-proto.js";
-import type { PrincipalOf } from "./principal-of.js";
 
 export function permissionServiceHandlers(
   useCases: WorkflowUseCases,
-  principalOf: PrincipalOf,
 ): ServiceImpl<typeof PermissionService> {
   const manage = useCases.managePermissions;
   return {

@@ -4,6 +4,7 @@ import type { WorkflowUseCases } from "../../../application/workflow-use-cases.j
 import type { ValidationReport } from "../../../application/workflows/workflow-validator.js";
 import { ValidationReportSchema } from "../../../gen/waddlebot/workflow/v1/workflow_pb.js";
 import type { WorkflowService } from "../../../gen/waddlebot/workflow/v1/workflow_service_pb.js";
+import { principalOf } from "../context-keys.js";
 import { toSafeNumber } from "../mappers/proto-scalars.js";
 import {
   connectionsFromProto,
@@ -13,11 +14,9 @@ import {
 } from "../mappers/workflow-from-proto.js";
 import { workflowToProto } from "../mappers/workflow-to-proto.js";
 import { updateInputFromProto } from "../mappers/workflow-update-from-proto.js";
-import type { PrincipalOf } from "./principal-of.js";
 
 export function workflowServiceHandlers(
   useCases: WorkflowUseCases,
-  principalOf: PrincipalOf,
 ): ServiceImpl<typeof WorkflowService> {
   return {
     async createWorkflow(req, ctx) {

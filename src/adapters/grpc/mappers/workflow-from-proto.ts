@@ -1,3 +1,4 @@
+import { DomainError } from "../../../domain/errors.js";
 import type { JsonObject } from "../../../domain/json.js";
 import type { WorkflowStatus } from "../../../domain/workflow/workflow.js";
 import type {
@@ -46,8 +47,11 @@ export function limitsFromProto(limits: ProtoLimits | undefined): WorkflowLimits
   return result;
 }
 
+/** A list filter: UNSPECIFIED is no filter; an unknown value is refused, as REST refuses one. */
 export function statusFromProto(status: ProtoStatus): WorkflowStatus | undefined {
   switch (status) {
+    case ProtoStatus.UNSPECIFIED:
+      return undefined;
     case ProtoStatus.DRAFT:
       return "draft";
     case ProtoStatus.PUBLISHED:
@@ -55,6 +59,8 @@ export function statusFromProto(status: ProtoStatus): WorkflowStatus | undefined
     case ProtoStatus.ARCHIVED:
       return "archived";
     default:
-      return undefined;
+      throw DomainError.badRequest("unknown status filter", [
+        { field: "status", description: `unknown workflow status ${status}` },
+      ]);
   }
 }

@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 
 const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
-export type HttpFlavour = "h1" | "h2";
+type HttpFlavour = "h1" | "h2";
 
 /**
  * Reads the first bytes of a cleartext connection and decides: the HTTP/2 connection preface

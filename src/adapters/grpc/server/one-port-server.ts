@@ -9,7 +9,7 @@ export type NodeRequestHandler = NonNullable<ConnectNodeAdapterOptions["fallback
 type NodeRequest = Parameters<NodeRequestHandler>[0];
 type NodeResponse = Parameters<NodeRequestHandler>[1];
 
-export interface OnePortServerOptions {
+interface OnePortServerOptions {
   host: string;
   port: number;
   /** PEM cert and key: TLS with ALPN (h2, http/1.1); null: cleartext HTTP/1.1 and h2c. */

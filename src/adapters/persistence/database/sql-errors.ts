@@ -5,7 +5,7 @@ import {
   UniqueConstraintViolationException,
 } from "@mikro-orm/core";
 
-export type ConstraintKind = "unique" | "foreign_key" | "check" | "not_null";
+type ConstraintKind = "unique" | "foreign_key" | "check" | "not_null";
 
 /** Which constraint an error reports (MikroORM exceptions, SQLite and PostgreSQL codes), or null. */
 export function violatedConstraint(error: unknown): ConstraintKind | null {

@@ -1,7 +1,7 @@
 import { DomainError } from "../../../domain/errors.js";
 
 /** Position after which the next page starts: the last item's (createdAt, executionId). */
-export interface ExecutionCursor {
+interface ExecutionCursor {
   createdAt: Date;
   executionId: string;
 }

@@ -1,5 +1,4 @@
 import type { WorkflowUseCases } from "../../../application/workflow-use-cases.js";
-import { DomainError } from "../../../domain/errors.js";
 import type { ExecutionStatus } from "../../../domain/execution/execution-status.js";
 import type { ExecutionSort } from "../../../ports/execution-repository.js";
 import { errorReply, ok } from "../envelope.js";
@@ -129,9 +128,6 @@ export function executionRoutes(useCases: WorkflowUseCases): RouteDefinition[] {
           const pageToken = q.raw("page_token");
           const sort = sortOf(q);
           q.throwIfInvalid();
-          if (pageToken !== undefined && (page !== undefined || sort !== undefined)) {
-            throw cursorConflict();
-          }
           const list = await useCases.listExecutions.execute(principal, {
             workflowId,
             statuses,
@@ -194,12 +190,6 @@ export function executionRoutes(useCases: WorkflowUseCases): RouteDefinition[] {
       },
     },
   ];
-}
-
-function cursorConflict(): DomainError {
-  return DomainError.badRequest("page_token cannot be combined with page, sort_by or sort_order", [
-    { field: "page_token", description: "cursor paging is newest first and has no page number" },
-  ]);
 }
 
 /** `sort_by` (default start_time) and `sort_order` (default desc); absent both, newest first. */

@@ -2,7 +2,7 @@ import type { Clock } from "../../../ports/clock.js";
 import { ok } from "../envelope.js";
 import type { RouteDefinition } from "../route.js";
 
-export interface ServiceInfo {
+interface ServiceInfo {
   module: string;
   version: string;
 }

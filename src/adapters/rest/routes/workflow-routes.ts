@@ -76,14 +76,7 @@ export function workflowRoutes(useCases: WorkflowUseCases): RouteDefinition[] {
         auth: true,
         async handle(ctx, principal) {
           const workflowId = pathId(ctx.params.workflow_id, "workflow_id");
-          const { input, limitChanges } = updateWorkflowFromJson(workflowId, await ctx.body());
-          if (limitChanges !== undefined) {
-            // One limit changes; the others keep their stored values. The version read here
-            // guards the merge unless the caller sent its own expected_version.
-            const current = await useCases.getWorkflow.execute(principal, workflowId);
-            input.limits = { ...current.definition.limits, ...limitChanges };
-            input.expectedVersion ??= current.version;
-          }
+          const input = updateWorkflowFromJson(workflowId, await ctx.body());
           const workflow = await useCases.updateWorkflow.execute(principal, input);
           return ok(workflowToJson(workflow), { message: "Workflow updated" });
         },

@@ -97,7 +97,7 @@ export const actionModule = defineNodeType<ModuleConfig>({
   outputPorts: () => actionPorts,
 });
 
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 export interface WebhookConfig {
   url: CompiledTemplate | null;
@@ -186,7 +186,7 @@ export const actionWebhook = defineNodeType<WebhookConfig>({
   outputPorts: () => actionPorts,
 });
 
-export const CHAT_DESTINATIONS = ["current_channel", "user_pm", "specified_channel"] as const;
+const CHAT_DESTINATIONS = ["current_channel", "user_pm", "specified_channel"] as const;
 
 export interface ChatMessageConfig {
   message: CompiledTemplate | null;
@@ -271,8 +271,8 @@ export const actionChatMessage = defineNodeType<ChatMessageConfig>({
   outputPorts: () => actionPorts,
 });
 
-export const SOURCE_TYPES = ["general", "ticker", "media"] as const;
-export const SOURCE_ACTIONS = ["display", "update", "clear"] as const;
+const SOURCE_TYPES = ["general", "ticker", "media"] as const;
+const SOURCE_ACTIONS = ["display", "update", "clear"] as const;
 
 export interface BrowserSourceConfig {
   sourceType: (typeof SOURCE_TYPES)[number];

@@ -24,7 +24,7 @@ export const flowMerge = defineNodeType<MergeConfig>({
   outputPorts: () => ["output"],
 });
 
-export interface ParallelConfig {
+interface ParallelConfig {
   timeoutMs: number;
 }
 

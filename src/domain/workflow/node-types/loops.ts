@@ -3,13 +3,8 @@ import type { ValuePath } from "../../expressions/value-path.js";
 import type { ConfigReader } from "../config-reader.js";
 import { defineNodeType, ERROR_PORT } from "../node-type-spec.js";
 
-export const MAX_NODE_ITERATIONS = 10_000;
-export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  "vars",
-  "trigger",
-  "nodes",
-  "execution",
-]);
+const MAX_NODE_ITERATIONS = 10_000;
+const RESERVED_NAMES: ReadonlySet<string> = new Set(["vars", "trigger", "nodes", "execution"]);
 const loopPorts = ["loop", "done", ERROR_PORT] as const;
 const loopPortsDoc =
   "out: `loop` (starts the body once per iteration; the body is everything reachable from this port and is closed by an edge back to the loop node), `done` (after the last iteration or a break; output `{iterations, broken}`), `error`";

@@ -6,7 +6,7 @@ import { checkCron } from "./cron.js";
 const triggerPorts = ["output"] as const;
 const portsDoc = "out: `output` (fires with the trigger data)";
 
-export interface CommandTriggerConfig {
+interface CommandTriggerConfig {
   commandPattern: string;
   platforms: string[];
   requireMod: boolean;
@@ -103,7 +103,7 @@ export const triggerCommand = defineNodeType<CommandTriggerConfig>({
   outputPorts: () => triggerPorts,
 });
 
-export interface EventTriggerConfig {
+interface EventTriggerConfig {
   eventType: string;
   platforms: string[];
   eventFilters: JsonObject;
@@ -140,7 +140,7 @@ export const triggerEvent = defineNodeType<EventTriggerConfig>({
   outputPorts: () => triggerPorts,
 });
 
-export interface WebhookTriggerConfig {
+interface WebhookTriggerConfig {
   webhookPath: string;
   requireAuth: boolean;
   requireSignature: boolean;
@@ -211,7 +211,7 @@ export const triggerWebhook = defineNodeType<WebhookTriggerConfig>({
   outputPorts: () => triggerPorts,
 });
 
-export interface ScheduleTriggerConfig {
+interface ScheduleTriggerConfig {
   cronExpression: string;
   timezone: string;
   maxExecutions: number | null;
