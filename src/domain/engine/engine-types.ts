@@ -1,7 +1,7 @@
 import type { ErrorReason } from "../errors.js";
 import type { NodeRun } from "../execution/node-run.js";
 import type { JsonObject, JsonValue } from "../json.js";
-import type { ActionGateway } from "./action-gateway.js";
+import type { ActionGateway } from "../ports/action-gateway.js";
 import type { EngineClock } from "./engine-clock.js";
 
 /** Who and what the execution is about; set by the service, never by caller variables. */

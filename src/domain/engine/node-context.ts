@@ -1,7 +1,7 @@
-import type { ExpressionBindings } from "../expressions/expression-compiler.js";
 import type { ValuePath } from "../expressions/value-path.js";
 import type { JsonObject, JsonValue } from "../json.js";
-import type { ActionGateway } from "./action-gateway.js";
+import type { ActionGateway } from "../ports/action-gateway.js";
+import type { ExpressionBindings } from "../ports/expression-compiler.js";
 import type { CompiledNode } from "./compile-workflow.js";
 import type { EngineClock } from "./engine-clock.js";
 import type { RunMode, TrustedContext } from "./engine-types.js";

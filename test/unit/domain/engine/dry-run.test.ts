@@ -3,13 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { SystemEngineClock } from "../../../../src/adapters/engine-support/system-engine-clock.js";
-import type {
-  ActionGateway,
-  ActionResponse,
-} from "../../../../src/domain/engine/action-gateway.js";
 import { compileWorkflow } from "../../../../src/domain/engine/compile-workflow.js";
 import { runWorkflow } from "../../../../src/domain/engine/run-workflow.js";
 import type { JsonValue } from "../../../../src/domain/json.js";
+import type { ActionGateway, ActionResponse } from "../../../../src/domain/ports/action-gateway.js";
 import {
   compiler,
   context,
