@@ -20,10 +20,10 @@ import type { WorkflowAccess } from "../application/workflows/workflow-access.js
 import type { WorkflowValidator } from "../application/workflows/workflow-validator.js";
 import type { Config } from "../config.js";
 import type { ActionGateway } from "../domain/ports/action-gateway.js";
+import type { Clock } from "../domain/ports/clock.js";
 import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js";
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
-import type { Clock } from "../ports/clock.js";
 import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";

@@ -1,6 +1,5 @@
 import { ContainerModule } from "inversify";
 import { DomainWorkflowEngine } from "../adapters/engine/domain-workflow-engine.js";
-import { SystemEngineClock } from "../adapters/engine-support/system-engine-clock.js";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
 import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
 import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
@@ -51,8 +50,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     [Tokens.Config],
   );
   bind(Tokens.WorkflowEngine).toResolvedValue(
-    (compiler, gateway) => new DomainWorkflowEngine(compiler, gateway, new SystemEngineClock()),
-    [Tokens.ExpressionCompiler, Tokens.ActionGateway],
+    (compiler, gateway, clock) => new DomainWorkflowEngine(compiler, gateway, clock),
+    [Tokens.ExpressionCompiler, Tokens.ActionGateway, Tokens.Clock],
   );
   bind(Tokens.WorkflowValidator).toResolvedValue(
     (config, compiler) => (definition) =>

@@ -1,10 +1,10 @@
 import { type CompiledWorkflow, compileWorkflow } from "../../domain/engine/compile-workflow.js";
-import type { EngineClock } from "../../domain/engine/engine-clock.js";
 import { DEFAULT_ENGINE_LIMITS, effectiveLimits } from "../../domain/engine/engine-limits.js";
 import type { EngineCheckpoint, EngineResult } from "../../domain/engine/engine-types.js";
 import { runWorkflow } from "../../domain/engine/run-workflow.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { ActionGateway } from "../../domain/ports/action-gateway.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ExpressionCompiler } from "../../domain/ports/expression-compiler.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
 import type {
@@ -25,7 +25,7 @@ export class DomainWorkflowEngine implements WorkflowEngine {
   constructor(
     private readonly compiler: ExpressionCompiler,
     private readonly gateway: ActionGateway,
-    private readonly clock: EngineClock,
+    private readonly clock: Clock,
     private readonly maxCached = 500,
   ) {}
 

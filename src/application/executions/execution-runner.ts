@@ -1,8 +1,8 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
-import type { Clock } from "../../ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
@@ -118,8 +118,8 @@ export class ExecutionRunner {
           const now = this.clock.now();
           const batch = await this.executions.claim(
             this.options.ownerId,
-            now,
-            new Date(now.getTime() + this.options.leaseMs),
+            new Date(now),
+            new Date(now + this.options.leaseMs),
             free,
           );
           claimed = batch.length;
@@ -169,7 +169,7 @@ export class ExecutionRunner {
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
-    const startedAt = execution.startedAt ?? this.clock.now();
+    const startedAt = execution.startedAt ?? new Date(this.clock.now());
     this.publishStatus(execution.executionId, "running", null, null);
 
     if (execution.cancelRequestedAt !== null) {
@@ -242,7 +242,7 @@ export class ExecutionRunner {
     claimed: ClaimedExecution,
     last?: { writer: NodeRunWriter; unstored: NodeRun[] },
   ): Promise<void> {
-    const completedAt = this.clock.now();
+    const completedAt = new Date(this.clock.now());
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
     const record: ExecutionOutcome = {
       status: outcome.status,
@@ -293,7 +293,7 @@ export class ExecutionRunner {
     this.bus.publish({
       kind: "status",
       executionId,
-      time: this.clock.now(),
+      time: new Date(this.clock.now()),
       status,
       errorReason,
       errorMessage,
@@ -323,7 +323,7 @@ export class ExecutionRunner {
         await this.executions.renewLeases(
           this.options.ownerId,
           ids,
-          new Date(now.getTime() + this.options.leaseMs),
+          new Date(now + this.options.leaseMs),
         ),
       );
       for (const id of ids) {

@@ -3,7 +3,7 @@ import type { TriggerInfo } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
@@ -85,7 +85,7 @@ export class TestWorkflow {
       resumeFrom: null,
     });
     const outcome = await run.outcome;
-    const durationMs = this.clock.now().getTime() - started.getTime();
+    const durationMs = this.clock.now() - started;
     await this.auditor.success(
       principal,
       "test_workflow",

@@ -1,13 +1,13 @@
 import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { JsonObject } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type {
   WorkflowConnection,
   WorkflowLimits,
   WorkflowNode,
 } from "../../domain/workflow/workflow-definition.js";
-import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "./workflow-access.js";
@@ -56,7 +56,7 @@ export class UpdateWorkflow {
     if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
       throw conflict(input.workflowId, input.expectedVersion, current.version);
     }
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const updated: Workflow = {
       ...current,
       name: input.name?.trim() ?? current.name,

@@ -2,7 +2,7 @@ import type { ErrorReason } from "../errors.js";
 import type { NodeRun } from "../execution/node-run.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import type { ActionGateway } from "../ports/action-gateway.js";
-import type { EngineClock } from "./engine-clock.js";
+import type { Clock } from "../ports/clock.js";
 
 /** Who and what the execution is about; set by the service, never by caller variables. */
 export interface TrustedContext {
@@ -60,7 +60,7 @@ export interface RunOptions {
 /** Ports the engine reaches the world through. */
 export interface EngineEnvironment {
   gateway: ActionGateway;
-  clock: EngineClock;
+  clock: Clock;
 }
 
 export type EngineEvent =

@@ -6,12 +6,12 @@ import { ExpressionError } from "../expressions/expression-error.js";
 import { resolveValuePath, type ValuePath } from "../expressions/value-path.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import type { ActionGateway } from "../ports/action-gateway.js";
+import type { Clock } from "../ports/clock.js";
 import type { ExpressionBindings } from "../ports/expression-compiler.js";
 import { BASE_NAMES } from "../workflow/analyse-workflow.js";
 import type { ForeachConfig, WhileConfig } from "../workflow/node-types/loops.js";
 import { NO_RETRY, type RetryPolicy, retryDelayMs } from "../workflow/node-types/retry.js";
 import type { CompiledEdge, CompiledNode, CompiledWorkflow } from "./compile-workflow.js";
-import type { EngineClock } from "./engine-clock.js";
 import { DEFAULT_ENGINE_LIMITS, effectiveLimits } from "./engine-limits.js";
 import type {
   CheckpointEntry,
@@ -1208,7 +1208,7 @@ class RunContext implements NodeContext {
   get gateway(): ActionGateway {
     return this.run.environment.gateway;
   }
-  get clock(): EngineClock {
+  get clock(): Clock {
     return this.run.environment.clock;
   }
   get signal(): AbortSignal {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { SystemEngineClock } from "../../../../src/adapters/engine-support/system-engine-clock.js";
+import { SystemClock } from "../../../../src/adapters/system/system-clock.js";
 import { compileWorkflow } from "../../../../src/domain/engine/compile-workflow.js";
 import { runWorkflow } from "../../../../src/domain/engine/run-workflow.js";
 import type { JsonValue } from "../../../../src/domain/json.js";
@@ -93,7 +93,7 @@ describe("dry-run", () => {
     const handle = runWorkflow(
       workflow(),
       { context: context(), trigger: { data: { user: "ann" } }, signal: controller.signal },
-      { gateway: new FetchGateway(base), clock: new SystemEngineClock() },
+      { gateway: new FetchGateway(base), clock: new SystemClock() },
     );
     const wfWithoutDelay = await Promise.race([
       handle.result,
@@ -115,7 +115,7 @@ describe("dry-run", () => {
         mode: "dry_run",
         mocks: { mod: { status: 200, output: { greeting: "hello ann" } } },
       },
-      { gateway: new FetchGateway(base), clock: new SystemEngineClock() },
+      { gateway: new FetchGateway(base), clock: new SystemClock() },
     );
     const result = await handle.result;
     assert.equal(hits, 0);
