@@ -12,6 +12,7 @@ import type { CreateApiKey } from "../application/api-keys/create-api-key.js";
 import type { ListApiKeys } from "../application/api-keys/list-api-keys.js";
 import type { RevokeApiKey } from "../application/api-keys/revoke-api-key.js";
 import type { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
+import type { CompiledWorkflows } from "../application/executions/compiled-workflows.js";
 import type { ExecutionAccess } from "../application/executions/execution-access.js";
 import type { ExecutionRunner } from "../application/executions/execution-runner.js";
 import type { Auditor } from "../application/shared/audit.js";
@@ -19,6 +20,7 @@ import type { WorkflowUseCases } from "../application/workflow-use-cases.js";
 import type { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { WorkflowValidator } from "../application/workflows/workflow-validator.js";
 import type { Config } from "../config.js";
+import type { EngineEnvironment } from "../domain/engine/engine-types.js";
 import type { ActionGateway } from "../domain/ports/action-gateway.js";
 import type { Clock } from "../domain/ports/clock.js";
 import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js";
@@ -29,7 +31,6 @@ import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
-import type { WorkflowEngine } from "../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../ports/workflow-repository.js";
 
 function token<T>(name: string): ServiceIdentifier<T> {
@@ -68,7 +69,10 @@ export const Tokens = {
   ExpressionCompiler: token<ExpressionCompiler>("ExpressionCompiler"),
   /** Outbound HTTP for action nodes (SSRF-guarded). */
   ActionGateway: token<ActionGateway & { close(): Promise<void> }>("ActionGateway"),
-  WorkflowEngine: token<WorkflowEngine>("WorkflowEngine"),
+  /** The engine's ports: the outbound gateway and the clock. */
+  EngineEnvironment: token<EngineEnvironment>("EngineEnvironment"),
+  /** Compiled workflow versions, shared by the runner and dry-runs. */
+  CompiledWorkflows: token<CompiledWorkflows>("CompiledWorkflows"),
   WorkflowValidator: token<WorkflowValidator>("WorkflowValidator"),
   ExecutionEventBus: token<ExecutionEventBus>("ExecutionEventBus"),
   ExecutionRunner: token<ExecutionRunner>("ExecutionRunner"),

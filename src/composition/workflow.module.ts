@@ -1,9 +1,9 @@
 import { ContainerModule } from "inversify";
-import { DomainWorkflowEngine } from "../adapters/engine/domain-workflow-engine.js";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
 import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
 import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
 import { CancelExecution } from "../application/executions/cancel-execution.js";
+import { CompiledWorkflows } from "../application/executions/compiled-workflows.js";
 import { ExecuteWorkflow } from "../application/executions/execute-workflow.js";
 import { ExecutionAccess } from "../application/executions/execution-access.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
@@ -21,11 +21,11 @@ import { UpdateWorkflow } from "../application/workflows/update-workflow.js";
 import { ValidateWorkflow } from "../application/workflows/validate-workflow.js";
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { Config } from "../config.js";
+import type { EngineLimits } from "../domain/engine/engine-types.js";
 import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
-import type { EngineLimits } from "../ports/workflow-engine.js";
 import { Tokens } from "./tokens.js";
 
-export function engineLimitsOf(config: Config): EngineLimits {
+export function engineLimitsOf(config: Config): Partial<EngineLimits> {
   return {
     timeoutMs: config.limits.workflowTimeoutSeconds * 1000,
     maxLoopIterations: config.limits.maxLoopIterations,
@@ -49,9 +49,13 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       }),
     [Tokens.Config],
   );
-  bind(Tokens.WorkflowEngine).toResolvedValue(
-    (compiler, gateway, clock) => new DomainWorkflowEngine(compiler, gateway, clock),
-    [Tokens.ExpressionCompiler, Tokens.ActionGateway, Tokens.Clock],
+  bind(Tokens.EngineEnvironment).toResolvedValue(
+    (gateway, clock) => ({ gateway, clock }),
+    [Tokens.ActionGateway, Tokens.Clock],
+  );
+  bind(Tokens.CompiledWorkflows).toResolvedValue(
+    (compiler) => new CompiledWorkflows(compiler, 500),
+    [Tokens.ExpressionCompiler],
   );
   bind(Tokens.WorkflowValidator).toResolvedValue(
     (config, compiler) => (definition) =>
@@ -63,8 +67,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
   );
   bind(Tokens.ExecutionEventBus).toConstantValue(new InProcessEventBus());
   bind(Tokens.ExecutionRunner).toResolvedValue(
-    (config, executions, workflows, engine, bus, clock, logger, ids) =>
-      new ExecutionRunner(executions, workflows, engine, bus, clock, logger, {
+    (config, executions, workflows, compiled, engine, bus, clock, logger, ids) =>
+      new ExecutionRunner(executions, workflows, compiled, engine, bus, clock, logger, {
         ownerId: `runner-${ids.next()}`,
         concurrency: config.runner.concurrency,
         leaseMs: config.runner.leaseSeconds * 1000,
@@ -76,7 +80,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       Tokens.Config,
       Tokens.ExecutionRepository,
       Tokens.WorkflowRepository,
-      Tokens.WorkflowEngine,
+      Tokens.CompiledWorkflows,
+      Tokens.EngineEnvironment,
       Tokens.ExecutionEventBus,
       Tokens.Clock,
       Tokens.Logger,
@@ -102,6 +107,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       access,
       executionAccess,
       validator,
+      compiled,
       engine,
       runner,
       bus,
@@ -135,9 +141,9 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         testWorkflow: new TestWorkflow(
           access,
           workflows,
+          compiled,
           engine,
           ids,
-          clock,
           auditor,
           engineLimitsOf(config),
         ),
@@ -158,7 +164,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       Tokens.WorkflowAccess,
       Tokens.ExecutionAccess,
       Tokens.WorkflowValidator,
-      Tokens.WorkflowEngine,
+      Tokens.CompiledWorkflows,
+      Tokens.EngineEnvironment,
       Tokens.ExecutionRunner,
       Tokens.ExecutionEventBus,
       Tokens.IdGenerator,

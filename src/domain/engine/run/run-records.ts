@@ -103,9 +103,12 @@ export class RunRecords {
     }
   }
 
-  /** Every finished record, in the order they finished (dry-run or collectTrace; else null). */
-  collectedTrace(): NodeRun[] | null {
-    return this.trace;
+  /**
+   * The trace in execution order. Records finish out of sequence (a loop node after its body,
+   * parallel branches as they complete), so it is sorted once, when the run ends.
+   */
+  traceInSequence(): NodeRun[] | null {
+    return this.trace?.sort((a, b) => a.sequence - b.sequence) ?? null;
   }
 
   private finished(record: NodeRun): void {

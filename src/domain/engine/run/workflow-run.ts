@@ -12,6 +12,7 @@ import type {
   RunOptions,
 } from "../engine-types.js";
 import { messageOf, RunLimitError } from "../node-failure.js";
+import { refusingActionGateway } from "../refusing-action-gateway.js";
 import { VariableStore } from "../variable-store.js";
 import { Checkpoints, checkResume } from "./checkpoint.js";
 import { FinalOutput } from "./final-output.js";
@@ -104,7 +105,8 @@ export class WorkflowRun implements RunHandle, RunControl {
     const services = new RunServices(
       options,
       mode,
-      env.gateway,
+      // A dry-run cannot reach the network even if a node forgot to check the mode.
+      mode === "dry_run" ? refusingActionGateway : env.gateway,
       clock,
       this.triggerData,
       this,
@@ -211,7 +213,7 @@ export class WorkflowRun implements RunHandle, RunControl {
       completedAt: new Date(endMs),
       durationMs: limits.elapsedBefore + Math.max(0, endMs - limits.startedAtMs),
       counts: { ...this.records.counts },
-      trace: this.records.collectedTrace(),
+      trace: this.records.traceInSequence(),
     };
     this.records.emit({ type: "execution_finished", result });
     this.resolveResult(result);
