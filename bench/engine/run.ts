@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { RecordingActionGateway } from "../../src/adapters/engine-support/recording-action-gateway.js";
-import { SystemEngineClock } from "../../src/adapters/engine-support/system-engine-clock.js";
 import { CelExpressionCompiler } from "../../src/adapters/expressions/cel-expression-compiler.js";
+import { SystemClock } from "../../src/adapters/system/system-clock.js";
 import {
   type CompiledWorkflow,
   compileWorkflow,
@@ -22,7 +22,7 @@ import type {
 } from "../../src/domain/workflow/workflow-definition.js";
 
 const compiler = new CelExpressionCompiler();
-const env = { gateway: new RecordingActionGateway(), clock: new SystemEngineClock() };
+const env = { gateway: new RecordingActionGateway(), clock: new SystemClock() };
 const limits = {
   timeoutMs: 600_000,
   maxLoopIterations: 100_000,

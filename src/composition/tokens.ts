@@ -4,17 +4,17 @@ import type { ApiKeySecrets } from "../application/api-keys/api-key-secrets.js";
 import type { WorkflowUseCases } from "../application/workflow-use-cases.js";
 import type { WorkflowValidator } from "../application/workflows/workflow-validator.js";
 import type { Config } from "../config.js";
-import type { ActionGateway } from "../domain/engine/action-gateway.js";
-import type { ExpressionCompiler } from "../domain/expressions/expression-compiler.js";
+import type { EngineEnvironment } from "../domain/engine/engine-types.js";
+import type { ActionGateway } from "../domain/ports/action-gateway.js";
+import type { Clock } from "../domain/ports/clock.js";
+import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js";
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
-import type { Clock } from "../ports/clock.js";
 import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
-import type { WorkflowEngine } from "../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../ports/workflow-repository.js";
 
 /** A typed identifier for something bound by an interface or function type. */
@@ -46,7 +46,8 @@ export const Tokens = {
   ExpressionCompiler: token<ExpressionCompiler>("ExpressionCompiler"),
   /** Outbound HTTP for action nodes (SSRF-guarded); closed at shutdown. */
   ActionGateway: token<ActionGateway & { close(): Promise<void> }>("ActionGateway"),
-  WorkflowEngine: token<WorkflowEngine>("WorkflowEngine"),
+  /** The engine's ports: the outbound gateway and the clock. */
+  EngineEnvironment: token<EngineEnvironment>("EngineEnvironment"),
   WorkflowValidator: token<WorkflowValidator>("WorkflowValidator"),
   ExecutionEventBus: token<ExecutionEventBus>("ExecutionEventBus"),
   /** The workflow, execution and permission use cases both transports call. */

@@ -1,10 +1,9 @@
 import { ContainerModule } from "inversify";
-import { DomainWorkflowEngine } from "../adapters/engine/domain-workflow-engine.js";
-import { SystemEngineClock } from "../adapters/engine-support/system-engine-clock.js";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
 import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
 import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
 import { CancelExecution } from "../application/executions/cancel-execution.js";
+import { CompiledWorkflows } from "../application/executions/compiled-workflows.js";
 import { ExecuteWorkflow } from "../application/executions/execute-workflow.js";
 import { ExecutionAccess } from "../application/executions/execution-access.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
@@ -23,11 +22,11 @@ import { UpdateWorkflow } from "../application/workflows/update-workflow.js";
 import { ValidateWorkflow } from "../application/workflows/validate-workflow.js";
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { Config } from "../config.js";
+import type { EngineLimits } from "../domain/engine/engine-types.js";
 import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
-import type { EngineLimits } from "../ports/workflow-engine.js";
 import { Tokens } from "./tokens.js";
 
-function engineLimitsOf(config: Config): EngineLimits {
+function engineLimitsOf(config: Config): Partial<EngineLimits> {
   return {
     timeoutMs: config.limits.workflowTimeoutSeconds * 1000,
     maxLoopIterations: config.limits.maxLoopIterations,
@@ -50,13 +49,12 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       allowHosts: outbound.allowHosts,
     });
   });
-  bind(Tokens.WorkflowEngine).toDynamicValue(
-    ({ get }) =>
-      new DomainWorkflowEngine(
-        get(Tokens.ExpressionCompiler),
-        get(Tokens.ActionGateway),
-        new SystemEngineClock(),
-      ),
+  bind(Tokens.EngineEnvironment).toDynamicValue(({ get }) => ({
+    gateway: get(Tokens.ActionGateway),
+    clock: get(Tokens.Clock),
+  }));
+  bind(CompiledWorkflows).toDynamicValue(
+    ({ get }) => new CompiledWorkflows(get(Tokens.ExpressionCompiler), 500),
   );
   bind(Tokens.WorkflowValidator).toDynamicValue(({ get }) => {
     const config = get(Tokens.Config);
@@ -73,7 +71,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     return new ExecutionRunner(
       get(Tokens.ExecutionRepository),
       get(Tokens.WorkflowRepository),
-      get(Tokens.WorkflowEngine),
+      get(CompiledWorkflows),
+      get(Tokens.EngineEnvironment),
       get(Tokens.ExecutionEventBus),
       get(Tokens.Clock),
       get(Tokens.Logger),
@@ -191,9 +190,9 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       new TestWorkflow(
         get(WorkflowAccess),
         get(Tokens.WorkflowRepository),
-        get(Tokens.WorkflowEngine),
+        get(CompiledWorkflows),
+        get(Tokens.EngineEnvironment),
         get(Tokens.IdGenerator),
-        get(Tokens.Clock),
         get(Auditor),
         engineLimitsOf(get(Tokens.Config)),
       ),

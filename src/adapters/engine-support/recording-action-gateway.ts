@@ -5,7 +5,7 @@ import type {
   ChatMessageRequest,
   ModuleRequest,
   WebhookRequest,
-} from "../../domain/engine/action-gateway.js";
+} from "../../domain/ports/action-gateway.js";
 
 export type RecordedRequest =
   | { kind: "module"; request: ModuleRequest }

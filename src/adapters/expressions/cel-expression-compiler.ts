@@ -12,14 +12,14 @@ import {
   plan,
 } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
+import { ExpressionError } from "../../domain/expressions/expression-error.js";
+import type { JsonValue } from "../../domain/json.js";
 import type {
   CompiledExpression,
   ExpressionBindings,
   ExpressionCompiler,
   ExpressionLimits,
-} from "../../domain/expressions/expression-compiler.js";
-import { ExpressionError } from "../../domain/expressions/expression-error.js";
-import type { JsonValue } from "../../domain/json.js";
+} from "../../domain/ports/expression-compiler.js";
 import { analyseAst, comprehensionStepFunction, meterComprehensionSteps } from "./cel-ast.js";
 import {
   AppendList,

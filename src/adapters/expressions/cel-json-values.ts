@@ -7,8 +7,8 @@ import {
   isCelMap,
   isCelUint,
 } from "@bufbuild/cel";
-import type { ExpressionInput } from "../../domain/expressions/expression-compiler.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
+import type { ExpressionInput } from "../../domain/ports/expression-compiler.js";
 import type { CostMeter } from "./cost-meter.js";
 
 /*

@@ -1,4 +1,5 @@
 import { Agent } from "undici";
+import type { JsonObject } from "../../domain/json.js";
 import type {
   ActionGateway,
   ActionResponse,
@@ -6,8 +7,7 @@ import type {
   ChatMessageRequest,
   ModuleRequest,
   WebhookRequest,
-} from "../../domain/engine/action-gateway.js";
-import type { JsonObject } from "../../domain/json.js";
+} from "../../domain/ports/action-gateway.js";
 import { OutboundAllowList } from "./allow-list.js";
 import { guardedLookup, type ResolveHost, systemResolveHost } from "./guarded-lookup.js";
 import { OutboundErrors } from "./outbound-errors.js";

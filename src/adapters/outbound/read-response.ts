@@ -1,6 +1,6 @@
 import type { Dispatcher } from "undici";
-import type { ActionResponse } from "../../domain/engine/action-gateway.js";
 import type { JsonValue } from "../../domain/json.js";
+import type { ActionResponse } from "../../domain/ports/action-gateway.js";
 import { OutboundErrors } from "./outbound-errors.js";
 
 /**

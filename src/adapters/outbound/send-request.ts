@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { ActionResponse } from "../../domain/engine/action-gateway.js";
+import type { ActionResponse } from "../../domain/ports/action-gateway.js";
 import { OutboundErrors } from "./outbound-errors.js";
 import { readResponse } from "./read-response.js";
 

@@ -1,4 +1,4 @@
-import type { WebhookRequest } from "../../domain/engine/action-gateway.js";
+import type { WebhookRequest } from "../../domain/ports/action-gateway.js";
 import { OutboundErrors } from "./outbound-errors.js";
 import type { OutboundRequest } from "./send-request.js";
 

@@ -184,30 +184,29 @@ export function testOutcomeToJson(result: TestResult): JsonObject {
 }
 
 function testHead(result: TestResult): JsonObject {
-  const { status } = result.outcome;
   return {
     execution_id: result.executionId,
     workflow_id: result.workflowId,
     workflow_version: result.workflowVersion,
     test_mode: true,
-    status,
-    success: status === "completed",
-    execution_time_seconds: seconds(result.durationMs),
+    status: result.outcome.status,
+    success: result.summary.passed,
+    execution_time_seconds: seconds(result.summary.durationMs),
   };
 }
 
 function testOutcomeFields(result: TestResult): JsonObject {
-  const { outcome } = result;
+  const { outcome, summary } = result;
   return {
     error: outcome.errorMessage,
     error_code: outcome.errorReason,
     error_node_id: outcome.errorNodeId,
     failed_nodes: outcome.failedNodes,
     summary: {
-      nodes_executed: outcome.nodesExecuted,
-      nodes_failed: outcome.failedNodes.length,
-      total_duration: seconds(result.durationMs),
-      passed: outcome.status === "completed",
+      nodes_executed: summary.nodesExecuted,
+      nodes_failed: summary.nodesFailed,
+      total_duration: seconds(summary.durationMs),
+      passed: summary.passed,
     },
   };
 }

@@ -2,7 +2,7 @@ import type { WorkflowUseCases } from "../../application/workflow-use-cases.js";
 import { DomainError } from "../../domain/errors.js";
 import type { JsonObject } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import { errorReply, type RestReply } from "./envelope.js";
 import { errorToReply } from "./error-mapping.js";
@@ -52,7 +52,7 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
     version: deps.version ?? "unknown",
   };
   for (const definition of [
-    ...healthRoutes(info, deps.clock ?? { now: () => new Date() }),
+    ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
     ...workflowRoutes(deps.useCases),
     ...executionRoutes(deps.useCases),
   ]) {

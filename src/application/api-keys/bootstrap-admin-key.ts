@@ -1,7 +1,7 @@
 import { DomainError } from "../../domain/errors.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ApiKeyRecord, ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { AuditLog } from "../../ports/audit-log.js";
-import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { ApiKeySecrets } from "./api-key-secrets.js";
 
@@ -39,7 +39,7 @@ export class BootstrapAdminKey {
     const revokedKeyIds: string[] = [];
     for (const key of await this.keys.list(false)) {
       if (key.createdBy === bootstrapCreator && key.keyId !== keyId) {
-        await this.keys.revoke(key.keyId, this.clock.now());
+        await this.keys.revoke(key.keyId, new Date(this.clock.now()));
         revokedKeyIds.push(key.keyId);
         await this.record("revoke_bootstrap_api_key", key.keyId);
       }
@@ -54,7 +54,7 @@ export class BootstrapAdminKey {
       secretHash,
       principal: { userId: "admin", roles: ["admin"], communityIds: [], admin: true },
       createdBy: bootstrapCreator,
-      createdAt: this.clock.now(),
+      createdAt: new Date(this.clock.now()),
       revokedAt: null,
     };
     try {
@@ -85,7 +85,7 @@ export class BootstrapAdminKey {
       workflowId: null,
       executionId: null,
       details: { key_id: keyId, source: "ADMIN_API_KEY" },
-      at: this.clock.now(),
+      at: new Date(this.clock.now()),
     });
   }
 }

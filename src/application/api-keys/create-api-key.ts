@@ -1,6 +1,6 @@
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ApiKeyRecord, ApiKeyRepository } from "../../ports/api-key-repository.js";
-import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { Auditor } from "../shared/audit.js";
 import type { ApiKeySecrets } from "./api-key-secrets.js";
@@ -33,7 +33,7 @@ export class CreateApiKey {
       secretHash: this.secrets.hash(secret),
       principal,
       createdBy: caller.userId,
-      createdAt: this.clock.now(),
+      createdAt: new Date(this.clock.now()),
       revokedAt: null,
     };
     await this.keys.create(record);

@@ -1,7 +1,7 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ApiKeyRecord, ApiKeyRepository } from "../../ports/api-key-repository.js";
-import type { Clock } from "../../ports/clock.js";
 import type { Auditor } from "../shared/audit.js";
 import { requireAdmin } from "./require-admin.js";
 
@@ -28,7 +28,7 @@ export class RevokeApiKey {
       throw DomainError.notFound(`API key ${keyId} not found`, { key_id: keyId });
     }
     if (existing.revokedAt !== null) return existing;
-    const revoked = await this.keys.revoke(keyId, this.clock.now());
+    const revoked = await this.keys.revoke(keyId, new Date(this.clock.now()));
     if (revoked === null) {
       throw DomainError.notFound(`API key ${keyId} not found`, { key_id: keyId });
     }

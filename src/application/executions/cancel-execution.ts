@@ -2,7 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import { isTerminalStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { Auditor } from "../shared/audit.js";
@@ -36,7 +36,7 @@ export class CancelExecution {
       workflowId: execution.workflowId,
       executionId,
     };
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     if (
       isTerminalStatus(execution.status) ||
       !(await this.executions.requestCancel(executionId, now))

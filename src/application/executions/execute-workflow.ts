@@ -2,7 +2,7 @@ import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { Execution, TriggerInfo } from "../../domain/execution/execution.js";
 import type { JsonObject } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { Auditor } from "../shared/audit.js";
@@ -53,7 +53,7 @@ export class ExecuteWorkflow {
       });
       throw DomainError.workflowNotFound(input.workflowId);
     }
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const key = input.idempotencyKey;
     if (key !== "") {
       const since = new Date(now.getTime() - executionInputLimits.idempotencyWindowMs);

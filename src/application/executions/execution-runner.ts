@@ -1,8 +1,14 @@
-import { DomainError } from "../../domain/errors.js";
+import type {
+  EngineCheckpoint,
+  EngineEnvironment,
+  EngineLimits,
+  RunOptions,
+} from "../../domain/engine/engine-types.js";
+import { runWorkflow } from "../../domain/engine/run-workflow.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
-import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
-import type { Clock } from "../../ports/clock.js";
+import type { JsonValue } from "../../domain/json.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
@@ -10,10 +16,17 @@ import type {
   ExecutionRepository,
 } from "../../ports/execution-repository.js";
 import type { Logger } from "../../ports/logger.js";
-import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
+import {
+  cancelledEnd,
+  failedEnd,
+  interruptedEnd,
+  missingVersionEnd,
+  type RunEnd,
+} from "./run-end.js";
 
 interface RunnerOptions {
   /** Identifies this process's leases. */
@@ -27,7 +40,8 @@ interface RunnerOptions {
    * so that one claim statement takes them all instead of one statement per execution.
    */
   claimBatchMs: number;
-  limits: EngineLimits;
+  /** Service limits; the engine lowers them with the workflow's own. */
+  limits: Partial<EngineLimits>;
 }
 
 interface ActiveRun {
@@ -45,7 +59,6 @@ type AbortCause = "cancel" | "shutdown" | "lease_lost";
  */
 export class ExecutionRunner {
   private readonly active = new Map<string, ActiveRun>();
-  private readonly definitions = new Map<string, WorkflowDefinition>();
   private stopped = true;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -55,7 +68,8 @@ export class ExecutionRunner {
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly workflows: WorkflowRepository,
-    private readonly engine: WorkflowEngine,
+    private readonly compiled: CompiledWorkflows,
+    private readonly engine: EngineEnvironment,
     private readonly bus: ExecutionEventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -114,8 +128,8 @@ export class ExecutionRunner {
           const now = this.clock.now();
           const batch = await this.executions.claim(
             this.options.ownerId,
-            now,
-            new Date(now.getTime() + this.options.leaseMs),
+            new Date(now),
+            new Date(now + this.options.leaseMs),
             free,
           );
           claimed = batch.length;
@@ -165,24 +179,40 @@ export class ExecutionRunner {
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
-    const startedAt = execution.startedAt ?? this.clock.now();
+    const startedAt = execution.startedAt ?? new Date(this.clock.now());
     this.publishStatus(execution.executionId, "running", null, null);
 
     if (execution.cancelRequestedAt !== null) {
-      await this.finish(execution, startedAt, trace, cancelledOutcome(), claimed);
+      await this.finish(execution, startedAt, trace, cancelledEnd(), claimed);
       return;
     }
     if (resumed && claimed.checkpoint === null) {
-      await this.finish(execution, startedAt, trace, interruptedOutcome(), claimed);
+      await this.finish(execution, startedAt, trace, interruptedEnd(), claimed);
       return;
     }
-    const definition = await this.definitionOf(execution);
-    if (definition === null) {
-      await this.finish(execution, startedAt, trace, missingVersionOutcome(execution), claimed);
-      return;
+    let workflow = this.compiled.get(execution.workflowId, execution.workflowVersion);
+    if (workflow === undefined) {
+      const version = await this.workflows.getVersion(
+        execution.workflowId,
+        execution.workflowVersion,
+      );
+      if (version === null) {
+        await this.finish(execution, startedAt, trace, missingVersionEnd(execution), claimed);
+        return;
+      }
+      try {
+        workflow = this.compiled.compile(
+          execution.workflowId,
+          execution.workflowVersion,
+          version.definition,
+        );
+      } catch (error) {
+        await this.finish(execution, startedAt, trace, failedEnd(error), claimed);
+        return;
+      }
     }
 
-    let takeCheckpoint = () => claimed.checkpoint;
+    let takeCheckpoint = (): JsonValue | null => claimed.checkpoint;
     const writer = new NodeRunWriter(
       execution.executionId,
       this.executions,
@@ -190,34 +220,22 @@ export class ExecutionRunner {
       this.clock,
       () => takeCheckpoint(),
     );
-    let outcome: EngineOutcome;
+    let end: RunEnd;
+    let totalNodes = 0;
     try {
-      const run = this.engine.start(`${execution.workflowId}@${execution.workflowVersion}`, {
-        definition,
-        context: {
-          executionId: execution.executionId,
-          workflowId: execution.workflowId,
-          workflowVersion: execution.workflowVersion,
-          userId: execution.triggeredBy,
-          communityId: execution.communityId,
-          entityId: execution.entityId,
-        },
-        variables: execution.inputVariables,
-        trigger: execution.trigger,
-        limits: this.options.limits,
-        mode: "live",
-        mocks: {},
-        signal,
-        onNodeRun: (run) => {
-          trace.nodeRun(run);
-          writer.add(run);
-        },
-        resumeFrom: claimed.checkpoint,
-      });
+      const run = runWorkflow(
+        workflow,
+        this.runOptions(claimed, signal, (nodeRun) => {
+          trace.nodeRun(nodeRun);
+          writer.add(nodeRun);
+        }),
+        this.engine,
+      );
       takeCheckpoint = () => run.takeCheckpoint();
-      outcome = await run.outcome;
+      totalNodes = workflow.nodes.length;
+      end = await run.result;
     } catch (error) {
-      outcome = failedOutcome(error);
+      end = failedEnd(error);
     }
     const unstored = await writer.close();
     const cause = signal.aborted ? (signal.reason as AbortCause) : null;
@@ -227,53 +245,80 @@ export class ExecutionRunner {
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
-    await this.finish(execution, startedAt, trace, outcome, claimed, { writer, unstored });
+    await this.finish(execution, startedAt, trace, end, claimed, { writer, unstored, totalNodes });
+  }
+
+  private runOptions(
+    claimed: ClaimedExecution,
+    signal: AbortSignal,
+    onNodeRun: (nodeRun: NodeRun) => void,
+  ): RunOptions {
+    const { execution, checkpoint } = claimed;
+    const trigger = execution.trigger;
+    return {
+      context: {
+        executionId: execution.executionId,
+        workflowId: execution.workflowId,
+        workflowVersion: execution.workflowVersion,
+        userId: execution.triggeredBy,
+        communityId: execution.communityId,
+        entityId: execution.entityId,
+        sessionId: trigger.sessionId,
+        platform: trigger.platform,
+      },
+      variables: execution.inputVariables,
+      trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
+      limits: this.options.limits,
+      mode: "live",
+      signal,
+      onEvent: (event) => {
+        if (event.type === "node_finished") onNodeRun(event.nodeRun);
+      },
+      // Stored as takeCheckpoint() returned it; the engine checks it belongs to this execution.
+      ...(checkpoint === null ? {} : { resume: checkpoint as EngineCheckpoint }),
+    };
   }
 
   private async finish(
     execution: Execution,
     startedAt: Date,
     trace: ExecutionTrace,
-    outcome: EngineOutcome,
+    end: RunEnd,
     claimed: ClaimedExecution,
-    last?: { writer: NodeRunWriter; unstored: NodeRun[] },
+    last?: { writer: NodeRunWriter; unstored: NodeRun[]; totalNodes: number },
   ): Promise<void> {
-    const completedAt = this.clock.now();
+    const completedAt = new Date(this.clock.now());
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
+    const totalNodes = last?.totalNodes ?? 0;
     const record: ExecutionOutcome = {
-      status: outcome.status,
+      status: end.status,
       completedAt,
       durationMs,
-      nodesExecuted: outcome.nodesExecuted || countExecuted(claimed),
-      failedNodes: outcome.failedNodes,
-      ...(outcome.totalNodes > 0 ? { totalNodes: outcome.totalNodes } : {}),
-      errorReason: outcome.errorReason,
-      errorMessage: outcome.errorMessage,
-      errorNodeId: outcome.errorNodeId,
-      finalOutput: outcome.finalOutput,
-      finalVariables: outcome.finalVariables,
+      nodesExecuted: end.nodesExecuted || countExecuted(claimed),
+      failedNodes: end.failedNodes,
+      ...(totalNodes > 0 ? { totalNodes } : {}),
+      errorReason: end.errorReason,
+      errorMessage: end.errorMessage,
+      errorNodeId: end.errorNodeId,
+      finalOutput: end.finalOutput,
+      finalVariables: end.finalVariables,
     };
     const applied = await this.executions.finish(execution.executionId, record, last?.unstored);
     if (last !== undefined) last.writer.published(last.unstored);
-    trace.finish(outcome, durationMs);
+    trace.finish(end, durationMs);
     if (!applied) return;
-    this.publishStatus(
-      execution.executionId,
-      outcome.status,
-      outcome.errorReason,
-      outcome.errorMessage,
-    );
+    this.publishStatus(execution.executionId, end.status, end.errorReason, end.errorMessage);
     this.logger.info(
       {
         event_type: "AUDIT",
         action: "execution_finished",
-        result: outcome.status === "completed" ? "SUCCESS" : "FAILURE",
+        result: end.status === "completed" ? "SUCCESS" : "FAILURE",
         user: execution.triggeredBy,
         community: execution.communityId,
         workflow_id: execution.workflowId,
         execution_id: execution.executionId,
-        status: outcome.status,
-        error_reason: outcome.errorReason,
+        status: end.status,
+        error_reason: end.errorReason,
         duration_ms: durationMs,
       },
       "execution finished",
@@ -289,25 +334,11 @@ export class ExecutionRunner {
     this.bus.publish({
       kind: "status",
       executionId,
-      time: this.clock.now(),
+      time: new Date(this.clock.now()),
       status,
       errorReason,
       errorMessage,
     });
-  }
-
-  private async definitionOf(execution: Execution): Promise<WorkflowDefinition | null> {
-    const key = `${execution.workflowId}@${execution.workflowVersion}`;
-    const cached = this.definitions.get(key);
-    if (cached) return cached;
-    const version = await this.workflows.getVersion(
-      execution.workflowId,
-      execution.workflowVersion,
-    );
-    if (version === null) return null;
-    if (this.definitions.size >= 1000) this.definitions.clear();
-    this.definitions.set(key, version.definition);
-    return version.definition;
   }
 
   private async renewLeases(): Promise<void> {
@@ -319,7 +350,7 @@ export class ExecutionRunner {
         await this.executions.renewLeases(
           this.options.ownerId,
           ids,
-          new Date(now.getTime() + this.options.leaseMs),
+          new Date(now + this.options.leaseMs),
         ),
       );
       for (const id of ids) {
@@ -338,55 +369,4 @@ export class ExecutionRunner {
 /** For runs ended without the engine (interrupted, cancelled before start): what was stored. */
 function countExecuted(claimed: ClaimedExecution): number {
   return claimed.nodeRuns.filter((r) => r.status === "completed" || r.status === "failed").length;
-}
-
-function baseOutcome(): Omit<EngineOutcome, "status" | "errorReason" | "errorMessage"> {
-  return {
-    errorNodeId: null,
-    finalOutput: null,
-    finalVariables: {},
-    nodesExecuted: 0,
-    failedNodes: [],
-    totalNodes: 0,
-  };
-}
-
-function cancelledOutcome(): EngineOutcome {
-  return { ...baseOutcome(), status: "cancelled", errorReason: null, errorMessage: "cancelled" };
-}
-
-function interruptedOutcome(): EngineOutcome {
-  return {
-    ...baseOutcome(),
-    status: "failed",
-    errorReason: "EXECUTION_ERROR",
-    errorMessage:
-      "interrupted: the service stopped while this execution was at a point it cannot resume from",
-  };
-}
-
-function missingVersionOutcome(execution: Execution): EngineOutcome {
-  return {
-    ...baseOutcome(),
-    status: "failed",
-    errorReason: "WORKFLOW_NOT_FOUND",
-    errorMessage: `workflow ${execution.workflowId} version ${execution.workflowVersion} not found`,
-  };
-}
-
-function failedOutcome(error: unknown): EngineOutcome {
-  if (DomainError.is(error)) {
-    return {
-      ...baseOutcome(),
-      status: "failed",
-      errorReason: error.reason,
-      errorMessage: error.message,
-    };
-  }
-  return {
-    ...baseOutcome(),
-    status: "failed",
-    errorReason: "INTERNAL_ERROR",
-    errorMessage: "internal error while running the workflow",
-  };
 }

@@ -1,7 +1,7 @@
 import { context, metrics, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { EngineResult } from "../../domain/engine/engine-types.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
-import type { EngineOutcome } from "../../ports/workflow-engine.js";
 
 const tracer = trace.getTracer("waddlebot-workflow");
 
@@ -77,7 +77,7 @@ export class ExecutionTrace {
   }
 
   finish(
-    outcome: Pick<EngineOutcome, "status" | "errorReason" | "errorMessage">,
+    outcome: Pick<EngineResult, "status" | "errorReason" | "errorMessage">,
     durationMs: number,
   ): void {
     this.span.setAttribute("workflow.status", outcome.status);

@@ -1,6 +1,6 @@
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 
@@ -56,7 +56,7 @@ export class NodeRunWriter {
 
   /** Tells watchers about runs that are stored. */
   published(runs: readonly NodeRun[]): void {
-    const time = this.clock.now();
+    const time = new Date(this.clock.now());
     for (const nodeRun of runs) {
       this.bus.publish({ kind: "node_run", executionId: this.executionId, time, nodeRun });
     }

@@ -1,15 +1,15 @@
+import { type DryRun, dryRunWorkflow } from "../../domain/engine/dry-run.js";
+import type { EngineEnvironment, EngineLimits } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { TriggerInfo } from "../../domain/execution/execution.js";
-import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
-import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 import { workflowAtVersion } from "../workflows/workflow-at-version.js";
+import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
 
 export interface TestWorkflowInput extends ExecuteWorkflowInput {
@@ -17,13 +17,11 @@ export interface TestWorkflowInput extends ExecuteWorkflowInput {
   version?: number;
 }
 
-export interface TestResult {
+/** The dry-run (outcome, trace in execution order, summary) and what it ran. */
+export interface TestResult extends DryRun {
   executionId: string;
   workflowId: string;
   workflowVersion: number;
-  outcome: EngineOutcome;
-  trace: NodeRun[];
-  durationMs: number;
 }
 
 /**
@@ -35,11 +33,11 @@ export class TestWorkflow {
   constructor(
     private readonly access: WorkflowAccess,
     private readonly workflows: WorkflowRepository,
-    private readonly engine: WorkflowEngine,
+    private readonly compiled: CompiledWorkflows,
+    private readonly engine: EngineEnvironment,
     private readonly ids: IdGenerator,
-    private readonly clock: Clock,
     private readonly auditor: Auditor,
-    private readonly limits: EngineLimits,
+    private readonly limits: Partial<EngineLimits>,
   ) {}
 
   async execute(
@@ -63,43 +61,44 @@ export class TestWorkflow {
       throw DomainError.workflowNotFound(input.workflowId);
     }
     const executionId = this.ids.next();
-    const trace: NodeRun[] = [];
-    const started = this.clock.now();
-    const run = this.engine.start(`${workflow.workflowId}@${workflow.version}`, {
-      definition: workflow.definition,
-      context: {
-        executionId,
-        workflowId: workflow.workflowId,
-        workflowVersion: workflow.version,
-        userId: principal.userId,
-        communityId: workflow.communityId,
-        entityId: workflow.entityId,
+    const trigger = testTrigger(input.trigger);
+    const compiled = this.compiled.compile(
+      workflow.workflowId,
+      workflow.version,
+      workflow.definition,
+    );
+    const dryRun = await dryRunWorkflow(
+      compiled,
+      {
+        context: {
+          executionId,
+          workflowId: workflow.workflowId,
+          workflowVersion: workflow.version,
+          userId: principal.userId,
+          communityId: workflow.communityId,
+          entityId: workflow.entityId,
+          sessionId: trigger.sessionId,
+          platform: trigger.platform,
+        },
+        variables: input.variables,
+        trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
+        limits: this.limits,
+        mocks: input.mocks,
+        signal,
       },
-      variables: input.variables,
-      trigger: testTrigger(input.trigger),
-      limits: this.limits,
-      mode: "dry_run",
-      mocks: input.mocks,
-      signal,
-      onNodeRun: (nodeRun) => trace.push(nodeRun),
-      resumeFrom: null,
-    });
-    const outcome = await run.outcome;
-    const durationMs = this.clock.now().getTime() - started.getTime();
+      this.engine,
+    );
     await this.auditor.success(
       principal,
       "test_workflow",
       { communityId: workflow.communityId, workflowId: workflow.workflowId, executionId },
-      { version: workflow.version, status: outcome.status },
+      { version: workflow.version, status: dryRun.outcome.status },
     );
     return {
       executionId,
       workflowId: workflow.workflowId,
       workflowVersion: workflow.version,
-      outcome,
-      // Loop nodes are reported after their bodies; the trace reads in execution order.
-      trace: trace.sort((a, b) => a.sequence - b.sequence),
-      durationMs,
+      ...dryRun,
     };
   }
 }

@@ -2,7 +2,7 @@ import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js"
 import type { ExecutionEvent } from "../../domain/execution/execution-event.js";
 import { type ExecutionStatus, isTerminalStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { ExecutionAccess } from "./execution-access.js";
@@ -42,7 +42,7 @@ export class WatchExecution {
     try {
       const snapshot = await this.load(executionId);
       if (snapshot === null) return;
-      yield { kind: "snapshot", time: this.clock.now(), execution: snapshot };
+      yield { kind: "snapshot", time: new Date(this.clock.now()), execution: snapshot };
       let lastSequence = maxSequence(snapshot);
       let status: ExecutionStatus = snapshot.status;
       while (!isTerminalStatus(status) && !signal.aborted) {
@@ -56,14 +56,19 @@ export class WatchExecution {
             if (current === null) return;
             for (const nodeRun of current.nodeRuns) {
               if (nodeRun.sequence > lastSequence) {
-                queue.push({ kind: "node_run", executionId, time: this.clock.now(), nodeRun });
+                queue.push({
+                  kind: "node_run",
+                  executionId,
+                  time: new Date(this.clock.now()),
+                  nodeRun,
+                });
               }
             }
             if (current.status !== status) {
               queue.push({
                 kind: "status",
                 executionId,
-                time: this.clock.now(),
+                time: new Date(this.clock.now()),
                 status: current.status,
                 errorReason: current.errorReason,
                 errorMessage: current.errorMessage,

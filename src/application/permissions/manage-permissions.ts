@@ -5,7 +5,7 @@ import type {
   PermissionTargetType,
 } from "../../domain/permissions/permission.js";
 import type { Principal } from "../../domain/permissions/principal.js";
-import type { Clock } from "../../ports/clock.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { PermissionRepository } from "../../ports/permission-repository.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
@@ -46,7 +46,7 @@ export class ManagePermissions {
       ...target,
       flags: [...new Set([...(existing?.flags ?? []), ...flags])],
       grantedBy: principal.userId,
-      grantedAt: this.clock.now(),
+      grantedAt: new Date(this.clock.now()),
     };
     await this.permissions.put(grant);
     await this.auditor.success(

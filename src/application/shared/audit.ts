@@ -1,6 +1,6 @@
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { AuditEvent, AuditLog, AuditResult } from "../../ports/audit-log.js";
-import type { Clock } from "../../ports/clock.js";
 
 interface AuditSubject {
   communityId: number | null;
@@ -77,7 +77,7 @@ export class Auditor {
       workflowId: subject.workflowId ?? null,
       executionId: subject.executionId ?? null,
       details: { key_id: principal.keyId, ...details },
-      at: this.clock.now(),
+      at: new Date(this.clock.now()),
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
-import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "./workflow-access.js";
@@ -22,7 +22,11 @@ export class ArchiveWorkflow {
       "delete_workflow",
     );
     if (current.status === "archived") return current;
-    const archived: Workflow = { ...current, status: "archived", updatedAt: this.clock.now() };
+    const archived: Workflow = {
+      ...current,
+      status: "archived",
+      updatedAt: new Date(this.clock.now()),
+    };
     await this.workflows.save(archived, current.version);
     await this.auditor.success(principal, "delete_workflow", {
       communityId: archived.communityId,

@@ -1,8 +1,8 @@
 import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
-import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
@@ -45,7 +45,7 @@ export class CreateWorkflow {
       });
     }
 
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const workflow: Workflow = {
       workflowId: this.ids.next(),
       communityId: input.communityId,

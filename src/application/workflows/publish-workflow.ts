@@ -1,8 +1,8 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import { issuesToViolations } from "../../domain/workflow/validation-report.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
-import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
@@ -56,7 +56,7 @@ export class PublishWorkflow {
         issuesToViolations(report.errors),
       );
     }
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const published: Workflow = {
       ...current,
       status: "published",

@@ -1,13 +1,13 @@
 import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { JsonObject } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Clock } from "../../domain/ports/clock.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type {
   WorkflowConnection,
   WorkflowLimits,
   WorkflowNode,
 } from "../../domain/workflow/workflow-definition.js";
-import type { Clock } from "../../ports/clock.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
@@ -62,7 +62,7 @@ export class UpdateWorkflow {
       );
     }
     requireExpectedVersion(current, input.expectedVersion);
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const updated: Workflow = {
       ...current,
       name: input.name?.trim() ?? current.name,

@@ -1,6 +1,6 @@
 import { DomainError } from "../errors.js";
-import type { ExpressionCompiler } from "../expressions/expression-compiler.js";
 import type { JsonObject } from "../json.js";
+import type { ExpressionCompiler } from "../ports/expression-compiler.js";
 import { type AnalysedNode, analyseWorkflow } from "../workflow/analyse-workflow.js";
 import { ERROR_PORT, type NodeTypeSpec } from "../workflow/node-type-spec.js";
 import type { MergeConfig } from "../workflow/node-types/flow.js";

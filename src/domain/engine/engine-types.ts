@@ -1,8 +1,8 @@
 import type { ErrorReason } from "../errors.js";
 import type { NodeRun } from "../execution/node-run.js";
 import type { JsonObject, JsonValue } from "../json.js";
-import type { ActionGateway } from "./action-gateway.js";
-import type { EngineClock } from "./engine-clock.js";
+import type { ActionGateway } from "../ports/action-gateway.js";
+import type { Clock } from "../ports/clock.js";
 
 /** Who and what the execution is about; set by the service, never by caller variables. */
 export interface TrustedContext {
@@ -60,7 +60,7 @@ export interface RunOptions {
 /** Ports the engine reaches the world through. */
 export interface EngineEnvironment {
   gateway: ActionGateway;
-  clock: EngineClock;
+  clock: Clock;
 }
 
 export type EngineEvent =
@@ -87,7 +87,7 @@ export interface EngineResult {
   durationMs: number;
   /** Records by final status. */
   counts: { completed: number; failed: number; skipped: number; cancelled: number };
-  /** Finished NodeRuns in sequence order (dry-run, or when collectTrace is set). */
+  /** Every NodeRun, in sequence (execution) order (dry-run, or when collectTrace is set). */
   trace: NodeRun[] | null;
 }
 
@@ -100,14 +100,16 @@ export interface RunHandle {
   takeCheckpoint(): EngineCheckpoint | null;
 }
 
-export interface CheckpointEntry {
+// Checkpoints are type aliases, not interfaces, so that they are JsonValues as they are: the
+// runner stores them as JSON without converting them.
+export type CheckpointEntry = {
   nodeId: string;
   status: "completed" | "failed" | "skipped";
   port: string | null;
   output: JsonValue;
-}
+};
 
-export interface EngineCheckpoint {
+export type EngineCheckpoint = {
   format: "waddlebot.engine.checkpoint/1";
   executionId: string;
   workflowId: string;
@@ -123,4 +125,4 @@ export interface EngineCheckpoint {
   finalOutputStamp: number[] | null;
   /** Top-level nodes that reached a final status, in the order they did. */
   settled: CheckpointEntry[];
-}
+};

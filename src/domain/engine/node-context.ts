@@ -1,9 +1,9 @@
-import type { ExpressionBindings } from "../expressions/expression-compiler.js";
 import type { ValuePath } from "../expressions/value-path.js";
 import type { JsonObject, JsonValue } from "../json.js";
-import type { ActionGateway } from "./action-gateway.js";
+import type { ActionGateway } from "../ports/action-gateway.js";
+import type { Clock } from "../ports/clock.js";
+import type { ExpressionBindings } from "../ports/expression-compiler.js";
 import type { CompiledNode } from "./compile-workflow.js";
-import type { EngineClock } from "./engine-clock.js";
 import type { RunMode, TrustedContext } from "./engine-types.js";
 
 /** What a node's behaviour sees while it runs. */
@@ -17,7 +17,7 @@ export interface NodeContext {
   readonly execution: TrustedContext;
   readonly triggerData: JsonObject;
   readonly gateway: ActionGateway;
-  readonly clock: EngineClock;
+  readonly clock: Clock;
   /** Aborted when the run stops (cancelled, failed elsewhere, timed out). */
   readonly signal: AbortSignal;
   readonly attempt: number;

@@ -28,3 +28,7 @@ export class RunLimitError extends Error {
     super(message);
   }
 }
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

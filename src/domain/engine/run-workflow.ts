@@ -1,6 +1,6 @@
 import type { CompiledWorkflow } from "./compile-workflow.js";
 import type { EngineEnvironment, RunHandle, RunOptions } from "./engine-types.js";
-import { WorkflowRun } from "./workflow-run.js";
+import { WorkflowRun } from "./run/workflow-run.js";
 
 /**
  * Starts one execution of a compiled workflow and returns its handle: `result` settles when

@@ -3,7 +3,7 @@ import type {
   CompiledExpression,
   ExpressionBindings,
   ExpressionCompiler,
-} from "./expression-compiler.js";
+} from "../ports/expression-compiler.js";
 import { ExpressionError } from "./expression-error.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { JsonValue } from "../json.js";
-import type { ExpressionBindings } from "./expression-compiler.js";
+import type { ExpressionBindings } from "../ports/expression-compiler.js";
 
 /**
  * A dotted path such as `trigger.user.name`, `items[0].id` or `count`. The first segment names

@@ -1,4 +1,4 @@
-import type { ExpressionCompiler } from "../expressions/expression-compiler.js";
+import type { ExpressionCompiler } from "../ports/expression-compiler.js";
 import { ConfigReader, type NameScope } from "./config-reader.js";
 import { NODE_CATALOGUE } from "./node-catalogue.js";
 import type { NodeTypeSpec } from "./node-type-spec.js";

@@ -1,9 +1,9 @@
 import { type CompiledCondition, compileCondition } from "../expressions/condition.js";
-import type { CompiledExpression, ExpressionCompiler } from "../expressions/expression-compiler.js";
 import { ExpressionError } from "../expressions/expression-error.js";
 import { type CompiledTemplate, compileTemplate } from "../expressions/template.js";
 import { parseValuePath, type ValuePath } from "../expressions/value-path.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../json.js";
+import type { CompiledExpression, ExpressionCompiler } from "../ports/expression-compiler.js";
 import type { IssueCollector } from "./validation-report.js";
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,4 +1,4 @@
-import type { ExpressionCompiler } from "../expressions/expression-compiler.js";
+import type { ExpressionCompiler } from "../ports/expression-compiler.js";
 import { analyseWorkflow } from "./analyse-workflow.js";
 import type { ValidationReport } from "./validation-report.js";
 import type { WorkflowDefinition } from "./workflow-definition.js";

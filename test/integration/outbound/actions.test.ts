@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { HttpActionGateway } from "../../../src/adapters/outbound/http-action-gateway.js";
-import type { WebhookRequest } from "../../../src/domain/engine/action-gateway.js";
+import type { WebhookRequest } from "../../../src/domain/ports/action-gateway.js";
 import { domainError } from "./domain-error-matcher.js";
 import { RecordingServer, type Responder, respondJson } from "./recording-server.js";
 

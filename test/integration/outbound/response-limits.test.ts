@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { HttpActionGateway } from "../../../src/adapters/outbound/http-action-gateway.js";
-import type { WebhookRequest } from "../../../src/domain/engine/action-gateway.js";
+import type { WebhookRequest } from "../../../src/domain/ports/action-gateway.js";
 import { domainError } from "./domain-error-matcher.js";
 import { RecordingServer, within } from "./recording-server.js";
 

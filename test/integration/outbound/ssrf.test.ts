@@ -5,7 +5,7 @@ import {
   HttpActionGateway,
   type HttpActionGatewayOptions,
 } from "../../../src/adapters/outbound/http-action-gateway.js";
-import type { WebhookRequest } from "../../../src/domain/engine/action-gateway.js";
+import type { WebhookRequest } from "../../../src/domain/ports/action-gateway.js";
 import { domainError } from "./domain-error-matcher.js";
 import { countSocketsDuring, RecordingServer, type Responder } from "./recording-server.js";
 

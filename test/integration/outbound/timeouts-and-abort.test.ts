@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { HttpActionGateway } from "../../../src/adapters/outbound/http-action-gateway.js";
-import type { ModuleRequest } from "../../../src/domain/engine/action-gateway.js";
 import { DomainError } from "../../../src/domain/errors.js";
+import type { ModuleRequest } from "../../../src/domain/ports/action-gateway.js";
 import { domainError } from "./domain-error-matcher.js";
 import { RecordingServer, within } from "./recording-server.js";
 

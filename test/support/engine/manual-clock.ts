@@ -1,4 +1,4 @@
-import type { EngineClock } from "../../../src/domain/engine/engine-clock.js";
+import type { Clock } from "../../../src/domain/ports/clock.js";
 
 interface Sleeper {
   at: number;
@@ -12,7 +12,7 @@ interface Sleeper {
  * A clock tests move by hand. `sleep(0)` resolves on the next macrotask (as the system clock
  * does) so the engine's yields work; longer sleeps wait for advance().
  */
-export class ManualClock implements EngineClock {
+export class ManualClock implements Clock {
   private time: number;
   private sleepers: Sleeper[] = [];
 

@@ -8,11 +8,10 @@ import { principalOf } from "../context-keys.js";
 import {
   executionEventToProto,
   executionStatusFromProto,
-  executionStatusToProto,
   executionToProto,
-  nodeRunToProto,
 } from "../mappers/execution-to-proto.js";
-import { fromValue, toSafeNumber, toTimestamp, toValue } from "../mappers/proto-scalars.js";
+import { fromValue, toSafeNumber, toTimestamp } from "../mappers/proto-scalars.js";
+import { testResultToProto } from "../mappers/test-result-to-proto.js";
 import { triggerFromProto } from "../mappers/trigger-from-proto.js";
 
 export function executionServiceHandlers(
@@ -88,25 +87,7 @@ export function executionServiceHandlers(
         },
         ctx.signal,
       );
-      const { outcome } = result;
-      return {
-        executionId: result.executionId,
-        workflowId: result.workflowId,
-        workflowVersion: result.workflowVersion,
-        status: executionStatusToProto[outcome.status],
-        trace: result.trace.map(nodeRunToProto),
-        finalVariables: outcome.finalVariables,
-        finalOutput: toValue(outcome.finalOutput),
-        summary: {
-          nodesExecuted: outcome.nodesExecuted,
-          nodesFailed: outcome.failedNodes.length,
-          totalDurationMs: BigInt(Math.round(result.durationMs)),
-          passed: outcome.status === "completed",
-        },
-        errorReason: outcome.errorReason ?? "",
-        errorMessage: outcome.errorMessage ?? "",
-        testMode: true,
-      };
+      return testResultToProto(result);
     },
 
     async *watchExecution(req, ctx) {

@@ -1,4 +1,4 @@
-import type { Clock } from "../../../ports/clock.js";
+import type { Clock } from "../../../domain/ports/clock.js";
 import { ok } from "../envelope.js";
 import type { RouteDefinition } from "../route.js";
 
@@ -23,7 +23,7 @@ export function healthRoutes(info: ServiceInfo, clock: Pick<Clock, "now">): Rout
               status: "healthy",
               module: info.module,
               version: info.version,
-              timestamp: clock.now().toISOString(),
+              timestamp: new Date(clock.now()).toISOString(),
             },
           };
         },

@@ -1,5 +1,6 @@
 import { resolveValuePathIn } from "../../expressions/value-path.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../json.js";
+import type { ActionResponse } from "../../ports/action-gateway.js";
 import type {
   BrowserSourceConfig,
   ChatMessageConfig,
@@ -8,7 +9,6 @@ import type {
   WebhookConfig,
 } from "../../workflow/node-types/actions.js";
 import { MAX_DELAY_MS } from "../../workflow/node-types/actions.js";
-import type { ActionResponse } from "../action-gateway.js";
 import type { NodeContext, NodeOutcome } from "../node-context.js";
 import { NodeFailure } from "../node-failure.js";
 

@@ -1,5 +1,5 @@
-import type { ExpressionBindings } from "../../expressions/expression-compiler.js";
 import type { JsonObject, JsonValue } from "../../json.js";
+import type { ExpressionBindings } from "../../ports/expression-compiler.js";
 import type {
   TransformConfig,
   ValueTemplate,

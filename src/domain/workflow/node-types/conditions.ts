@@ -1,6 +1,6 @@
 import type { CompiledCondition } from "../../expressions/condition.js";
-import type { CompiledExpression } from "../../expressions/expression-compiler.js";
 import type { ValuePath } from "../../expressions/value-path.js";
+import type { CompiledExpression } from "../../ports/expression-compiler.js";
 import { defineNodeType, ERROR_PORT } from "../node-type-spec.js";
 
 const conditionDoc =

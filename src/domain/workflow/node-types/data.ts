@@ -1,7 +1,7 @@
-import type { CompiledExpression } from "../../expressions/expression-compiler.js";
 import type { CompiledTemplate } from "../../expressions/template.js";
 import type { ValuePath } from "../../expressions/value-path.js";
 import type { JsonValue } from "../../json.js";
+import type { CompiledExpression } from "../../ports/expression-compiler.js";
 import type { ConfigReader } from "../config-reader.js";
 import { defineNodeType, ERROR_PORT } from "../node-type-spec.js";
 

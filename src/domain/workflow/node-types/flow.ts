@@ -1,4 +1,4 @@
-import type { CompiledExpression } from "../../expressions/expression-compiler.js";
+import type { CompiledExpression } from "../../ports/expression-compiler.js";
 import { defineNodeType } from "../node-type-spec.js";
 
 export interface MergeConfig {

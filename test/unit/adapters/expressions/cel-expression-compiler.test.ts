@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CelExpressionCompiler } from "../../../../src/adapters/expressions/cel-expression-compiler.js";
-import type { ExpressionBindings } from "../../../../src/domain/expressions/expression-compiler.js";
 import { ExpressionError } from "../../../../src/domain/expressions/expression-error.js";
+import type { ExpressionBindings } from "../../../../src/domain/ports/expression-compiler.js";
 
 const compiler = new CelExpressionCompiler();
 const run = (source: string, bindings: ExpressionBindings = {}) =>

@@ -51,7 +51,7 @@ function makeHandler(): RestHandler {
     maxResponseBytes: 64 * 1024,
     module: "workflow_core_module",
     version: "9.9.9",
-    clock: { now: () => new Date("2026-03-04T05:06:07.000Z") },
+    clock: { now: () => Date.parse("2026-03-04T05:06:07.000Z") },
     async authenticate(key) {
       seenKeys.push(key);
       if (key === "good-key") return principal;

@@ -8,6 +8,8 @@ import {
 } from "../../../../src/adapters/rest/execution-to-json.js";
 import { validationToJson } from "../../../../src/adapters/rest/validation-to-json.js";
 import { workflowToJson } from "../../../../src/adapters/rest/workflow-to-json.js";
+import { summariseDryRun } from "../../../../src/domain/engine/dry-run.js";
+import type { EngineResult } from "../../../../src/domain/engine/engine-types.js";
 import type { ExecutionWithNodeRuns } from "../../../../src/domain/execution/execution.js";
 import type { NodeRun } from "../../../../src/domain/execution/node-run.js";
 import type { ValidationIssue } from "../../../../src/domain/workflow/validation-report.js";
@@ -253,23 +255,30 @@ describe("execution JSON", () => {
   });
 
   it("shapes a test run as the original trace and summary", () => {
+    const trace = [nodeRun(1, "a", 10, "completed")];
+    const outcome: EngineResult = {
+      status: "completed",
+      errorReason: null,
+      errorMessage: null,
+      errorNodeId: null,
+      finalOutput: { ok: true },
+      finalVariables: { x: 1 },
+      nodesExecuted: 1,
+      failedNodes: [],
+      operations: 1,
+      startedAt: t0,
+      completedAt: new Date(t0.getTime() + 1234),
+      durationMs: 1234,
+      counts: { completed: 1, failed: 0, skipped: 0, cancelled: 0 },
+      trace,
+    };
     const json = testResultToJson({
       executionId: "e9",
       workflowId: "w1",
       workflowVersion: 2,
-      durationMs: 1234,
-      trace: [nodeRun(1, "a", 10, "completed")],
-      outcome: {
-        status: "completed",
-        errorReason: null,
-        errorMessage: null,
-        errorNodeId: null,
-        finalOutput: { ok: true },
-        finalVariables: { x: 1 },
-        nodesExecuted: 1,
-        failedNodes: [],
-        totalNodes: 1,
-      },
+      outcome,
+      trace,
+      summary: summariseDryRun(outcome),
     });
     assert.equal(json.test_mode, true);
     assert.equal(json.execution_time_seconds, 1.234);
@@ -279,7 +288,7 @@ describe("execution JSON", () => {
       total_duration: 1.234,
       passed: true,
     });
-    const trace = json.trace as Record<string, unknown>[];
+    const entries = json.trace as Record<string, unknown>[];
     for (const key of [
       "node_id",
       "status",
@@ -291,7 +300,7 @@ describe("execution JSON", () => {
       "error_type",
       "simulated_request",
     ]) {
-      assert.ok(key in (trace[0] ?? {}), `trace entry lacks ${key}`);
+      assert.ok(key in (entries[0] ?? {}), `trace entry lacks ${key}`);
     }
     assert.deepEqual(json.final_output, { ok: true });
   });

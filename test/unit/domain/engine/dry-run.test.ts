@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { SystemEngineClock } from "../../../../src/adapters/engine-support/system-engine-clock.js";
-import type {
-  ActionGateway,
-  ActionResponse,
-} from "../../../../src/domain/engine/action-gateway.js";
+import { RecordingActionGateway } from "../../../../src/adapters/engine-support/recording-action-gateway.js";
+import { SystemClock } from "../../../../src/adapters/system/system-clock.js";
 import { compileWorkflow } from "../../../../src/domain/engine/compile-workflow.js";
+import { dryRunWorkflow } from "../../../../src/domain/engine/dry-run.js";
 import { runWorkflow } from "../../../../src/domain/engine/run-workflow.js";
 import type { JsonValue } from "../../../../src/domain/json.js";
+import type { ActionGateway, ActionResponse } from "../../../../src/domain/ports/action-gateway.js";
+import { ManualClock } from "../../../support/engine/manual-clock.js";
 import {
   compiler,
   context,
@@ -96,7 +96,7 @@ describe("dry-run", () => {
     const handle = runWorkflow(
       workflow(),
       { context: context(), trigger: { data: { user: "ann" } }, signal: controller.signal },
-      { gateway: new FetchGateway(base), clock: new SystemEngineClock() },
+      { gateway: new FetchGateway(base), clock: new SystemClock() },
     );
     const wfWithoutDelay = await Promise.race([
       handle.result,
@@ -118,7 +118,7 @@ describe("dry-run", () => {
         mode: "dry_run",
         mocks: { mod: { status: 200, output: { greeting: "hello ann" } } },
       },
-      { gateway: new FetchGateway(base), clock: new SystemEngineClock() },
+      { gateway: new FetchGateway(base), clock: new SystemClock() },
     );
     const result = await handle.result;
     assert.equal(hits, 0);
@@ -156,5 +156,70 @@ describe("dry-run", () => {
       hook_result: { status: 200, body: {} },
     });
     assert.deepEqual(result.counts, { completed: 6, failed: 0, skipped: 0, cancelled: 0 });
+  });
+});
+
+describe("dryRunWorkflow", () => {
+  it("answers the trace in execution order (a loop node before its body) and the summary", async () => {
+    const looping = compileWorkflow(
+      definition(
+        [
+          trigger(),
+          node("loop", "loop_foreach", { array_variable: "trigger.items" }),
+          node("add", "data_transform", { transformations: { total: "vars.total + item" } }),
+          node("hook", "action_webhook", { url: "https://example.test/{{ vars.total }}" }),
+        ],
+        [
+          edge("t", "loop"),
+          edge("loop", "add", "loop"),
+          edge("add", "loop"),
+          edge("loop", "hook", "done"),
+        ],
+        { total: 0 },
+      ),
+      compiler,
+    );
+    const gateway = new RecordingActionGateway();
+    const { outcome, trace, summary } = await dryRunWorkflow(
+      looping,
+      { context: context(), trigger: { data: { items: [1, 2, 3] } } },
+      { gateway, clock: new ManualClock() },
+    );
+    assert.equal(outcome.status, "completed");
+    assert.equal(gateway.requests.length, 0);
+    assert.equal(trace, outcome.trace, "one trace: the engine's");
+    assert.deepEqual(
+      trace.map((r) => `${r.sequence}:${r.nodeId}`),
+      ["1:t", "2:loop", "3:add", "4:add", "5:add", "6:hook"],
+    );
+    assert.deepEqual(summary, {
+      nodesExecuted: 6,
+      nodesFailed: 0,
+      durationMs: outcome.durationMs,
+      passed: true,
+    });
+  });
+
+  it("a failed dry-run is summarised as not passed, with its failed nodes", async () => {
+    const failing = compileWorkflow(
+      definition(
+        [
+          trigger(),
+          node("bad", "data_transform", { transformations: { x: "vars.missing.deeper" } }),
+        ],
+        [edge("t", "bad")],
+      ),
+      compiler,
+    );
+    const { outcome, summary } = await dryRunWorkflow(
+      failing,
+      { context: context() },
+      { gateway: new RecordingActionGateway(), clock: new ManualClock() },
+    );
+    assert.equal(outcome.status, "failed");
+    assert.deepEqual(outcome.failedNodes, ["bad"]);
+    assert.equal(summary.passed, false);
+    assert.equal(summary.nodesFailed, 1);
+    assert.equal(summary.nodesExecuted, 2);
   });
 });

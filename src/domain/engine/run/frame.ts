@@ -1,7 +1,7 @@
-import type { NodeRun } from "../execution/node-run.js";
-import type { ExpressionBindings } from "../expressions/expression-compiler.js";
-import type { JsonValue } from "../json.js";
-import type { CompiledNode, CompiledWorkflow, FramePlan } from "./compile-workflow.js";
+import type { NodeRun } from "../../execution/node-run.js";
+import type { JsonValue } from "../../json.js";
+import type { ExpressionBindings } from "../../ports/expression-compiler.js";
+import type { CompiledNode, CompiledWorkflow, FramePlan } from "../compile-workflow.js";
 
 export const PENDING = 0;
 export const READY = 1;

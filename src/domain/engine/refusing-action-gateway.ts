@@ -1,5 +1,5 @@
-import type { ActionGateway } from "../../domain/engine/action-gateway.js";
-import { DomainError } from "../../domain/errors.js";
+import { DomainError } from "../errors.js";
+import type { ActionGateway } from "../ports/action-gateway.js";
 
 function refuse(): Promise<never> {
   return Promise.reject(
