@@ -1,6 +1,6 @@
 import type { MikroORM } from "@mikro-orm/core";
 import type { Migrator } from "@mikro-orm/migrations";
-import { sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import type { SqlDatabase } from "./database/sql-database.js";
 
 /** Arbitrary, fixed: the advisory lock that serialises migrations across processes. */
@@ -24,7 +24,9 @@ export async function runMigrations(orm: MikroORM, db: SqlDatabase, to?: string)
     return;
   }
   await db.transaction(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${migrationLockKey})`.execute(tx);
+    await tx.executeQuery(
+      CompiledQuery.raw("select pg_advisory_xact_lock($1)", [migrationLockKey]),
+    );
     await up();
   });
 }

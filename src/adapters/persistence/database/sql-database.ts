@@ -5,7 +5,7 @@ import type { Dialect } from "../dialect.js";
 import type { Database } from "../entities/index.js";
 import { type ColumnValues, columnValues } from "./column-values.js";
 import { SqliteGroupCommit } from "./sqlite-group-commit.js";
-import { bind, type ParamKind, type Statement } from "./statement.js";
+import { bind, type ParamKind, type QueryRunner, type Statement } from "./statement.js";
 import type { ColumnKind, TableColumn, TableColumns, TableName } from "./table-columns.js";
 
 export interface StatementResult<R> {
@@ -47,7 +47,7 @@ export class SqlDatabase {
   async run<P, R>(
     statement: Statement<P, R>,
     values: P,
-    db: Kysely<Database> = this.kysely,
+    db: QueryRunner = this.kysely,
   ): Promise<StatementResult<R>> {
     const result = await db.executeQuery(this.compile(statement, values));
     const rows = result.rows as Record<string, unknown>[];
@@ -63,27 +63,28 @@ export class SqlDatabase {
 
   /**
    * Runs `work` in one transaction of the ORM's connection (MikroORM's connection-level
-   * transaction: no entity manager is involved); rolls back when it throws.
+   * transaction: no entity manager is involved), on the connection the transaction holds;
+   * rolls back when it throws.
    */
-  transaction<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.connection.transactional((trx) => work(trx as unknown as Kysely<Database>));
+  transaction<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
+    return this.connection.transactional((trx) =>
+      trx.getExecutor().provideConnection((connection) => work(connection)),
+    );
   }
 
   /**
    * Runs one write statement. SQLite: inside the next group commit; PostgreSQL: at once.
    */
-  write<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.groupCommit === null ? work(this.kysely) : this.groupCommit.enqueue(work, false);
+  write<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
+    return this.groupCommit === null ? work(this.kysely) : this.groupCommit.enqueue(work);
   }
 
   /**
-   * Runs several statements all or nothing: on SQLite one unit (under a savepoint) of the
-   * group commit, on PostgreSQL one transaction.
+   * Runs several statements all or nothing: on SQLite one unit of the group commit, on
+   * PostgreSQL one transaction.
    */
-  atomic<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.groupCommit === null
-      ? this.transaction(work)
-      : this.groupCommit.enqueue(work, true);
+  atomic<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
+    return this.groupCommit === null ? this.transaction(work) : this.groupCommit.enqueue(work);
   }
 
   /** One statement as a unit of writes (see `write`). */

@@ -1,9 +1,17 @@
-import { type Compilable, CompiledQuery, type Kysely } from "kysely";
+import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from "kysely";
 import type { Dialect } from "../dialect.js";
 import type { Database, NewRow } from "../entities/index.js";
 import type { TableColumn, TableName } from "./table-columns.js";
 
 type ParamKind = "value" | "json" | "list";
+
+/**
+ * Where compiled statements run: MikroORM's Kysely instance (outside transactions), or the
+ * connection a transaction holds (statements then skip Kysely's per-query executor).
+ */
+export interface QueryRunner {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
 
 /**
  * A named placeholder: what the builder sees in place of a value, found again after compiling.

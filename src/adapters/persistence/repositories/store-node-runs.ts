@@ -1,8 +1,7 @@
-import type { Kysely } from "kysely";
 import type { NodeRun } from "../../../domain/execution/node-run.js";
 import type { JsonValue } from "../../../domain/json.js";
 import type { SqlDatabase } from "../database/sql-database.js";
-import type { Database } from "../entities/index.js";
+import type { QueryRunner } from "../database/statement.js";
 import { nodeRunToRow } from "../mappers/node-run-rows.js";
 import {
   postgresAppendNodeRuns,
@@ -19,7 +18,7 @@ export function nodeRunRecords(executionId: string, runs: readonly NodeRun[]) {
 /** SQLite: inserts the runs in multi-row INSERTs, inside the caller's unit of work. */
 export async function insertNodeRunsOnSqlite(
   db: SqlDatabase,
-  tx: Kysely<Database>,
+  tx: QueryRunner,
   executionId: string,
   runs: readonly NodeRun[],
 ): Promise<void> {
