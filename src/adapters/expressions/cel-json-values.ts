@@ -9,7 +9,7 @@ import {
 } from "@bufbuild/cel";
 import type { ExpressionInput } from "../../domain/expressions/expression-compiler.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
-import type { CostMeter } from "./cost-meter.js";
+import { type CostMeter, READ_CHARS_PER_UNIT } from "./cost-meter.js";
 
 /*
  * JSON values enter CEL through lazy, metered views instead of being copied: an evaluation only
@@ -170,6 +170,11 @@ export class AppendList {
     private readonly meter: CostMeter,
   ) {}
 
+  /** A metered list over `array`, which it takes over (and may append to). */
+  static of(array: CelValue[], meter: CostMeter): CelList {
+    return new AppendList(array, array.length, meter) as unknown as CelList;
+  }
+
   get(index: number): CelValue | undefined {
     if (index < 0 || index >= this.size) return undefined;
     return this.backing[index];
@@ -186,13 +191,18 @@ export class AppendList {
     return this.values();
   }
 
+  /**
+   * `left + right`, charged by the elements it copies: the right side's when it appends in
+   * place, both sides' when it copies.
+   */
   static concat(left: CelList, right: CelList, meter: CostMeter): CelList {
-    meter.charge(1 + right.size);
+    meter.charge(1);
     if (left instanceof AppendList && left.size === left.backing.length) {
+      meter.chargeList("list concatenation (+)", right.size);
       for (const value of right) left.backing.push(value);
       return new AppendList(left.backing, left.backing.length, meter) as unknown as CelList;
     }
-    meter.charge(left.size);
+    meter.chargeList("list concatenation (+)", left.size + right.size);
     const backing: CelValue[] = [];
     for (const value of left) backing.push(value);
     for (const value of right) backing.push(value);
@@ -200,9 +210,10 @@ export class AppendList {
   }
 }
 
-/** Weight of a function argument for the cost meter. */
+/** Weight of a function argument for the cost meter: what a call may read of it. */
 export function argumentWeight(value: CelValue): number {
-  if (typeof value === "string") return value.length >> 6;
+  if (typeof value === "string") return Math.floor(value.length / READ_CHARS_PER_UNIT);
+  if (value instanceof Uint8Array) return Math.floor(value.length / READ_CHARS_PER_UNIT);
   if (isCelList(value) || isCelMap(value)) return value.size;
   return 0;
 }
