@@ -61,6 +61,14 @@ export class CelExpressionCompiler implements ExpressionCompiler {
         source,
       );
     }
+    const [messageType] = facts.messageTypes;
+    if (messageType !== undefined) {
+      throw new ExpressionError(
+        "syntax",
+        `message construction (${messageType}{…}) is not supported; use map and list literals`,
+        source,
+      );
+    }
     meterComprehensionSteps(parsed.expr);
     let planned: Planned;
     try {

@@ -20,12 +20,26 @@ import { type CostMeter, READ_CHARS_PER_UNIT } from "./cost-meter.js";
  */
 const celListBrand = Symbol.for("@bufbuild/cel/list");
 
+/**
+ * Lists and maps that charge the meter for every element their iteration visits: the binding
+ * views and the lists functions build. Others (list and map literals) are as large as the
+ * expression's source allows at most; a comprehension charges for iterating those.
+ */
+const selfMetered = new WeakSet<object>();
+
+export function isSelfMetered(value: object): boolean {
+  return selfMetered.has(value);
+}
+
 /** Converts one JSON value (or the engine's lazy `nodes` map) into a CEL value. */
 export function toCelValue(value: ExpressionInput, meter: CostMeter): CelValue {
   if (typeof value !== "object" || value === null) return value as CelValue;
   if (Array.isArray(value)) return new JsonListView(value, meter) as unknown as CelList;
-  if (isReadonlyMap(value)) return celMap(new LazyMapView(value, meter));
-  return celMap(new JsonObjectView(value as JsonObject, meter));
+  const map = isReadonlyMap(value)
+    ? celMap(new LazyMapView(value, meter))
+    : celMap(new JsonObjectView(value as JsonObject, meter));
+  selfMetered.add(map);
+  return map;
 }
 
 function isReadonlyMap(value: object): value is ReadonlyMap<string, JsonValue> {
@@ -134,7 +148,9 @@ class JsonListView {
   constructor(
     private readonly array: readonly JsonValue[],
     private readonly meter: CostMeter,
-  ) {}
+  ) {
+    selfMetered.add(this);
+  }
 
   get size(): number {
     return this.array.length;
@@ -168,7 +184,9 @@ export class AppendList {
     private readonly backing: CelValue[],
     readonly size: number,
     private readonly meter: CostMeter,
-  ) {}
+  ) {
+    selfMetered.add(this);
+  }
 
   /** A metered list over `array`, which it takes over (and may append to). */
   static of(array: CelValue[], meter: CostMeter): CelList {

@@ -7,10 +7,12 @@ import {
   celFunc,
   celMethod,
   isCelError,
+  isCelList,
+  isCelMap,
 } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
-import { comprehensionStepFunction } from "./cel-ast.js";
-import { AppendList, argumentWeight } from "./cel-json-values.js";
+import { comprehensionRangeFunction, comprehensionStepFunction } from "./cel-ast.js";
+import { AppendList, argumentWeight, isSelfMetered } from "./cel-json-values.js";
 import { CostMeter } from "./cost-meter.js";
 import { meteredEquals } from "./equality.js";
 import { formatBound } from "./format-cost.js";
@@ -253,6 +255,12 @@ export function meteredFunctions(meter: CostMeter): CelFunc[] {
     celFunc(comprehensionStepFunction, [DYN, INT], DYN, (condition: CelValue, weight: bigint) => {
       meter.charge(Number(weight));
       return condition;
+    }),
+    // A comprehension's range, copied by the library before the first iteration: literal
+    // lists and maps are charged their size here, the others charge as they are iterated.
+    celFunc(comprehensionRangeFunction, [DYN], DYN, (range: CelValue) => {
+      if ((isCelList(range) || isCelMap(range)) && !isSelfMetered(range)) meter.charge(range.size);
+      return range;
     }),
   );
   const mixed: [string, (a: number, b: number) => number][] = [

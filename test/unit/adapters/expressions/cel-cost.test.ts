@@ -235,6 +235,27 @@ describe("CEL cost: every function is charged by the size of what it builds", ()
       /getHours would convert a timestamp to the time zone "Europe\/Paris"/,
     );
   });
+
+  it("a literal list iterated once per outer iteration is charged its size each time", () => {
+    const literal = `[${Array.from({ length: 300 }, (_, i) => i % 10).join(", ")}]`;
+    overBudget(tight, `[${literal}].map(P, vars.l.map(x, P.exists(y, true))).size()`, {
+      vars: { l: Array.from({ length: 100 }, (_, i) => i) },
+    });
+  });
+
+  it("message construction is refused at compile time (it copies lists unmetered)", () => {
+    for (const source of [
+      "google.protobuf.ListValue{values: vars.l}",
+      "google.protobuf.Struct{fields: {'a': 1}}",
+      "[google.protobuf.Int64Value{value: 1}]",
+    ]) {
+      assert.throws(
+        () => compiler.compile(source),
+        (e) =>
+          ExpressionError.is(e) && e.kind === "syntax" && /message construction/.test(e.message),
+      );
+    }
+  });
 });
 
 describe("CEL cost: ordinary expressions stay within budget", () => {
