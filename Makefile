@@ -5,7 +5,7 @@ UNIT_TESTS = $(shell find test/unit -name '*.test.ts' | sort)
 INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install generate lint typecheck test test-unit test-integration test-sqlite test-postgres run bench-engine bench-api
+.PHONY: install generate lint typecheck test test-unit test-integration test-sqlite test-postgres run bench-engine bench-api bench-expressions
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -49,3 +49,6 @@ bench-engine: generate
 
 bench-api: generate
 	node --import tsx bench/api/run.ts
+
+bench-expressions: generate
+	node --import tsx bench/expressions/run.ts
