@@ -14,10 +14,19 @@ const UNICODE_CLASS_WEIGHT = 16;
 
 /** Compiling any pattern, however small (parser, compiler, DFA set-up: about 15 µs). */
 const COMPILE_BASE_UNITS = 32;
-/** Parsing a pattern of p characters costs p² / this (a long literal parses in quadratic time). */
-const PARSE_QUADRATIC_DIVISOR = 200;
+/**
+ * The parser is quadratic in the length of each run of literal characters (8,000 take 70 ms)
+ * and in the number of alternatives of each group (16,000 take a second): r² / this for each.
+ */
+const LITERAL_RUN_DIVISOR = 200;
+const ALTERNATIVES_DIVISOR = 64;
 /** Each Unicode property in the pattern: its range table (1,292 ranges for `\pL`) is copied. */
 const UNICODE_PARSE_UNITS = 128;
+/** Each class (`[…]`, `\d`, `\w`, `\s`): its ranges are sorted and merged, folded under `(?i)`. */
+const CLASS_PARSE_UNITS = 16;
+const CASE_FOLDING_FACTOR = 4;
+/** Each group. */
+const GROUP_PARSE_UNITS = 16;
 /** Per instruction of the compiled program. */
 const COMPILE_UNITS_PER_INSTRUCTION = 4;
 /**
@@ -39,10 +48,14 @@ export interface RegexCost {
 
 /** What `text.matches(pattern)` costs, in meter units, for a text of `textLength` characters. */
 export function regexCost(pattern: string, textLength: number): RegexCost {
-  const { instructions, unicodeClasses } = regexProgramSize(pattern);
+  const size = regexProgramSize(pattern);
+  const { instructions, unicodeClasses, literalRunsSquared, alternativesSquared } = size;
   const compile =
     COMPILE_BASE_UNITS +
-    (pattern.length * pattern.length) / PARSE_QUADRATIC_DIVISOR +
+    size.classes * CLASS_PARSE_UNITS * (size.caseFolding ? CASE_FOLDING_FACTOR : 1) +
+    size.groups * GROUP_PARSE_UNITS +
+    literalRunsSquared / LITERAL_RUN_DIVISOR +
+    alternativesSquared / ALTERNATIVES_DIVISOR +
     unicodeClasses * UNICODE_PARSE_UNITS +
     instructions * COMPILE_UNITS_PER_INSTRUCTION;
   const match = ((textLength + 1) * (instructions + MATCH_STATE_OVERHEAD)) / MATCH_DIVISOR;
@@ -57,6 +70,8 @@ interface Frame {
   /** Size of the last item of `current`, the one a repetition operator applies to. */
   last: number;
   capturing: boolean;
+  /** `|` read in this group. */
+  alternatives: number;
 }
 
 /**
@@ -70,13 +85,45 @@ interface Frame {
 export function regexProgramSize(pattern: string): {
   instructions: number;
   unicodeClasses: number;
+  /** Sum of the squares of the lengths of the runs of literal characters. */
+  literalRunsSquared: number;
+  /** Sum over groups of the square of their number of alternatives. */
+  alternativesSquared: number;
+  /** Classes other than Unicode properties: `[…]`, `\d`, `\w`, `\s` and their negations. */
+  classes: number;
+  groups: number;
+  /** Whether a `(?i)` flag appears (classes are then case-folded). */
+  caseFolding: boolean;
 } {
   const stack: Frame[] = [];
   let unicodeClasses = 0;
-  let frame: Frame = { done: 0, current: 0, last: 0, capturing: false };
-  const atom = (weight: number): void => {
+  let literalRunsSquared = 0;
+  let alternativesSquared = 0;
+  let classes = 0;
+  let groups = 0;
+  let caseFolding = false;
+  let run = 0;
+  const newFrame = (capturing: boolean): Frame => ({
+    done: 0,
+    current: 0,
+    last: 0,
+    capturing,
+    alternatives: 0,
+  });
+  let frame = newFrame(false);
+  const endRun = (): void => {
+    literalRunsSquared += run * run;
+    run = 0;
+  };
+  const atom = (weight: number, literal = false): void => {
+    if (literal) run++;
+    else endRun();
     frame.current += weight;
     frame.last = weight;
+  };
+  const close = (closing: Frame): number => {
+    alternativesSquared += (closing.alternatives + 1) ** 2;
+    return closeFrame(closing);
   };
   const repeat = (expanded: number): void => {
     frame.current += expanded - frame.last;
@@ -95,7 +142,8 @@ export function regexProgramSize(pattern: string): {
           const length = stop - (i + 2);
           if (length > 0) {
             frame.current += length - 1;
-            atom(1);
+            run += length - 1;
+            atom(1, true);
           }
           i = end === -1 ? n : end + 2;
           continue;
@@ -103,13 +151,15 @@ export function regexProgramSize(pattern: string): {
         i = skipEscape(pattern, i);
         const unicode = e === "p" || e === "P";
         if (unicode) unicodeClasses++;
-        atom(unicode ? UNICODE_CLASS_WEIGHT : 1);
+        if (/[dDwWsS]/.test(e)) classes++;
+        atom(unicode ? UNICODE_CLASS_WEIGHT : 1, !/[pPdDwWsSbBAzC]/.test(e));
         continue;
       }
       case "[": {
         const { end, items, unicode } = readClass(pattern, i);
         i = end;
         unicodeClasses += unicode;
+        classes++;
         atom(1 + Math.floor(items / 8) + unicode * UNICODE_CLASS_WEIGHT);
         continue;
       }
@@ -124,7 +174,9 @@ export function regexProgramSize(pattern: string): {
             j = close === -1 ? n : close + 1;
           } else {
             capturing = false;
+            const flags = j;
             while (j < n && /[a-zA-Z-]/.test(pattern[j] as string)) j++;
+            if (/^[a-zA-Z]*i/.test(pattern.slice(flags, j))) caseFolding = true;
             if (pattern[j] === ")") {
               // (?i): flags only, no group.
               i = j + 1;
@@ -133,40 +185,48 @@ export function regexProgramSize(pattern: string): {
             if (pattern[j] === ":") j++;
           }
         }
+        endRun();
+        groups++;
         stack.push(frame);
-        frame = { done: 0, current: 0, last: 0, capturing };
+        frame = newFrame(capturing);
         i = j;
         continue;
       }
       case ")": {
-        const size = closeFrame(frame);
-        frame = stack.pop() ?? { done: 0, current: 0, last: 0, capturing: false };
+        endRun();
+        const size = close(frame);
+        frame = stack.pop() ?? newFrame(false);
         atom(size);
         i++;
         continue;
       }
       case "|":
+        endRun();
+        frame.alternatives++;
         frame.done += frame.current + 1;
         frame.current = 0;
         frame.last = 0;
         i++;
         continue;
       case "*":
+        endRun();
         repeat(frame.last + 2);
         i = skipLazy(pattern, i + 1);
         continue;
       case "+":
       case "?":
+        endRun();
         repeat(frame.last + 1);
         i = skipLazy(pattern, i + 1);
         continue;
       case "{": {
         const counted = readCount(pattern, i);
         if (counted === undefined) {
-          atom(1);
+          atom(1, true);
           i++;
           continue;
         }
+        endRun();
         const { min, max, end } = counted;
         const sub = Math.max(1, frame.last);
         if (max === -1) repeat(min === 0 ? 2 + sub : 1 + min * sub);
@@ -178,18 +238,27 @@ export function regexProgramSize(pattern: string): {
         // A surrogate pair is one character.
         const code = pattern.charCodeAt(i);
         i += code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
-        atom(1);
+        atom(1, c !== "." && c !== "^" && c !== "$");
       }
     }
   }
-  let size = closeFrame({ ...frame, capturing: false });
+  endRun();
+  let size = close({ ...frame, capturing: false });
   while (stack.length > 0) {
     const outer = stack.pop() as Frame;
     outer.current += size;
-    size = closeFrame({ ...outer, capturing: false });
+    size = close({ ...outer, capturing: false });
   }
   // The program's own start, capture of the whole match and match instructions.
-  return { instructions: size + 4, unicodeClasses };
+  return {
+    instructions: size + 4,
+    unicodeClasses,
+    literalRunsSquared,
+    alternativesSquared,
+    classes,
+    groups,
+    caseFolding,
+  };
 }
 
 function closeFrame(frame: Frame): number {

@@ -232,4 +232,18 @@ describe("regexProgramSize", () => {
     // A `{` that opens no counted repetition is a literal.
     assert.ok(size("a{,3}b{x}") < 20);
   });
+
+  it("measures what the parser is quadratic in: literal runs and alternatives", () => {
+    // Runs: "x" (a repetition ends it), 100 × "a" then "\." and "b", 10 × "d".
+    const literal = regexProgramSize(`x*${"a".repeat(100)}\\.b[c]${"d".repeat(10)}`);
+    assert.equal(literal.literalRunsSquared, 1 + 102 ** 2 + 10 ** 2);
+    const words = regexProgramSize(
+      `(?i)\\b(?:${Array.from({ length: 50 }, () => "word").join("|")})`,
+    );
+    assert.equal(words.alternativesSquared, 50 ** 2 + 1);
+    assert.equal(words.caseFolding, true);
+    assert.equal(words.literalRunsSquared, 50 * 4 ** 2);
+    assert.equal(regexProgramSize("[a-z]\\d(\\w)(?:x)").classes, 3);
+    assert.equal(regexProgramSize("[a-z]\\d(\\w)(?:x)").groups, 2);
+  });
 });
