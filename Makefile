@@ -19,7 +19,8 @@ INTEGRATION_TESTS = $(shell find test/integration -name '*.test.ts' | sort)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
-	test-postgres test-production run start bench-engine bench-api bench-persistence node
+	test-postgres test-production run start bench-engine bench-api bench-persistence \
+	bench-expressions node
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -81,6 +82,9 @@ bench-api: generate
 bench-persistence: generate
 	TEST_DATABASE=sqlite node --import tsx bench/persistence/lifecycle.ts 10000 16
 	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/persistence/lifecycle.ts 10000 16
+
+bench-expressions: generate
+	node --import tsx bench/expressions/run.ts
 
 # Prints which Node.js the targets use.
 node:

@@ -20,6 +20,8 @@ const typeIdentifiers: ReadonlySet<string> = new Set([
 interface AstFacts {
   nodeCount: number;
   rootNames: string[];
+  /** Message types constructed (`google.protobuf.ListValue{…}`); the service supports none. */
+  messageTypes: string[];
 }
 
 /** The direct sub-expressions of an expression (comprehensions: range, init, condition, step, result). */
@@ -54,11 +56,15 @@ function walk(expr: Expr | undefined, visit: (expr: Expr) => void): void {
 /** Counts AST nodes and collects free identifiers (not comprehension variables). */
 export function analyseAst(root: Expr): AstFacts {
   const names = new Set<string>();
+  const messageTypes = new Set<string>();
   let nodeCount = 0;
   const visit = (expr: Expr | undefined, bound: ReadonlySet<string>): void => {
     if (expr === undefined) return;
     nodeCount++;
     const kind = expr.exprKind;
+    if (kind.case === "structExpr" && kind.value.messageName !== "") {
+      messageTypes.add(kind.value.messageName);
+    }
     if (kind.case === "identExpr") {
       if (!bound.has(kind.value.name) && !typeIdentifiers.has(kind.value.name)) {
         names.add(kind.value.name);
@@ -81,11 +87,14 @@ export function analyseAst(root: Expr): AstFacts {
     visit(c.result, inner);
   };
   visit(root, new Set());
-  return { nodeCount, rootNames: [...names] };
+  return { nodeCount, rootNames: [...names], messageTypes: [...messageTypes] };
 }
 
 /** The function every comprehension's loop condition is wrapped in; source cannot name it. */
 export const comprehensionStepFunction = "@step";
+
+/** The function every comprehension's range is wrapped in; source cannot name it. */
+export const comprehensionRangeFunction = "@range";
 
 /**
  * Wraps the loop condition of every comprehension (`all`, `exists`, `exists_one`, `map`,
@@ -95,7 +104,13 @@ export const comprehensionStepFunction = "@step";
  * The condition is the right place: when the charge fails, the condition is an error, which
  * ends the comprehension at once (an error in the step would be carried along to the end).
  * An iteration is charged the size of its loop step in syntax nodes, a fair proxy for the work
- * it does beyond metered calls. Mutates the parsed expression.
+ * it does beyond metered calls.
+ *
+ * Also wraps every comprehension's range in a call to `comprehensionRangeFunction`: the
+ * library copies the whole range into an array before the first iteration, so a literal list
+ * bound to a comprehension variable and iterated once per outer iteration (`exists` stopping
+ * at its first element) would be copied in full each time for one step's charge.
+ * Mutates the parsed expression.
  */
 export function meterComprehensionSteps(root: Expr): void {
   let nextId = 1n;
@@ -105,6 +120,20 @@ export function meterComprehensionSteps(root: Expr): void {
     if (expr.exprKind.case === "comprehensionExpr") comprehensions.push(expr.exprKind.value);
   });
   for (const c of comprehensions) {
+    if (c.iterRange !== undefined) {
+      c.iterRange = {
+        $typeName: "cel.expr.Expr",
+        id: nextId++,
+        exprKind: {
+          case: "callExpr",
+          value: {
+            $typeName: "cel.expr.Expr.Call",
+            function: comprehensionRangeFunction,
+            args: [c.iterRange],
+          },
+        },
+      } as Expr;
+    }
     if (c.loopCondition === undefined) continue;
     let weight = 0n;
     walk(c.loopStep, () => {

@@ -9,7 +9,7 @@ import {
 } from "@bufbuild/cel";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { ExpressionInput } from "../../domain/ports/expression-compiler.js";
-import type { CostMeter } from "./cost-meter.js";
+import { type CostMeter, READ_CHARS_PER_UNIT } from "./cost-meter.js";
 
 /*
  * JSON values enter CEL through lazy, metered views instead of being copied: an evaluation only
@@ -20,12 +20,26 @@ import type { CostMeter } from "./cost-meter.js";
  */
 const celListBrand = Symbol.for("@bufbuild/cel/list");
 
+/**
+ * Lists and maps that charge the meter for every element their iteration visits: the binding
+ * views and the lists functions build. Others (list and map literals) are as large as the
+ * expression's source allows at most; a comprehension charges for iterating those.
+ */
+const selfMetered = new WeakSet<object>();
+
+export function isSelfMetered(value: object): boolean {
+  return selfMetered.has(value);
+}
+
 /** Converts one JSON value (or the engine's lazy `nodes` map) into a CEL value. */
 export function toCelValue(value: ExpressionInput, meter: CostMeter): CelValue {
   if (typeof value !== "object" || value === null) return value as CelValue;
   if (Array.isArray(value)) return new JsonListView(value, meter) as unknown as CelList;
-  if (isReadonlyMap(value)) return celMap(new LazyMapView(value, meter));
-  return celMap(new JsonObjectView(value as JsonObject, meter));
+  const map = isReadonlyMap(value)
+    ? celMap(new LazyMapView(value, meter))
+    : celMap(new JsonObjectView(value as JsonObject, meter));
+  selfMetered.add(map);
+  return map;
 }
 
 function isReadonlyMap(value: object): value is ReadonlyMap<string, JsonValue> {
@@ -134,7 +148,9 @@ class JsonListView {
   constructor(
     private readonly array: readonly JsonValue[],
     private readonly meter: CostMeter,
-  ) {}
+  ) {
+    selfMetered.add(this);
+  }
 
   get size(): number {
     return this.array.length;
@@ -168,7 +184,14 @@ export class AppendList {
     private readonly backing: CelValue[],
     readonly size: number,
     private readonly meter: CostMeter,
-  ) {}
+  ) {
+    selfMetered.add(this);
+  }
+
+  /** A metered list over `array`, which it takes over (and may append to). */
+  static of(array: CelValue[], meter: CostMeter): CelList {
+    return new AppendList(array, array.length, meter) as unknown as CelList;
+  }
 
   get(index: number): CelValue | undefined {
     if (index < 0 || index >= this.size) return undefined;
@@ -186,13 +209,18 @@ export class AppendList {
     return this.values();
   }
 
+  /**
+   * `left + right`, charged by the elements it copies: the right side's when it appends in
+   * place, both sides' when it copies.
+   */
   static concat(left: CelList, right: CelList, meter: CostMeter): CelList {
-    meter.charge(1 + right.size);
+    meter.charge(1);
     if (left instanceof AppendList && left.size === left.backing.length) {
+      meter.chargeList("list concatenation (+)", right.size);
       for (const value of right) left.backing.push(value);
       return new AppendList(left.backing, left.backing.length, meter) as unknown as CelList;
     }
-    meter.charge(left.size);
+    meter.chargeList("list concatenation (+)", left.size + right.size);
     const backing: CelValue[] = [];
     for (const value of left) backing.push(value);
     for (const value of right) backing.push(value);
@@ -200,9 +228,10 @@ export class AppendList {
   }
 }
 
-/** Weight of a function argument for the cost meter. */
+/** Weight of a function argument for the cost meter: what a call may read of it. */
 export function argumentWeight(value: CelValue): number {
-  if (typeof value === "string") return value.length >> 6;
+  if (typeof value === "string") return Math.floor(value.length / READ_CHARS_PER_UNIT);
+  if (value instanceof Uint8Array) return Math.floor(value.length / READ_CHARS_PER_UNIT);
   if (isCelList(value) || isCelMap(value)) return value.size;
   return 0;
 }

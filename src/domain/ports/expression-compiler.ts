@@ -28,7 +28,11 @@ export interface ExpressionLimits {
   maxSourceLength: number;
   /** Most AST nodes one expression may have. */
   maxAstNodes: number;
-  /** Most work units (field reads, list elements visited, function calls weighted by argument size) per evaluation. */
+  /**
+   * Most work units per evaluation: field reads, list elements visited, function calls weighted
+   * by argument size, and values functions build, weighted by their size (charged before they
+   * are built).
+   */
   maxCost: number;
   /** Largest JSON result, in bytes (approximate, UTF-16 code units). */
   maxResultBytes: number;
