@@ -4,6 +4,7 @@ import type { DatabaseTarget } from "../database-target.js";
 import { entities } from "../entities/index.js";
 import { postgresqlMigrations } from "../migrations/postgresql/index.js";
 import { sqliteMigrations } from "../migrations/sqlite/index.js";
+import { NamedStatementClient } from "./postgres-named-statements.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 
 export interface OrmOptions {
@@ -31,6 +32,8 @@ export async function ormOptions(
       driver: PostgreSqlDriver,
       clientUrl: target.url,
       pool: { min: 0, max: options.poolSize },
+      // Passed on to the pg pool: its connections run our statements as named ones.
+      driverOptions: { Client: NamedStatementClient },
       migrations: migrationOptions(postgresqlMigrations),
     };
   }

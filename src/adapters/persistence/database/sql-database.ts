@@ -4,6 +4,7 @@ import type { CompiledQuery, Kysely } from "kysely";
 import type { Dialect } from "../dialect.js";
 import type { Database } from "../entities/index.js";
 import { type ColumnValues, columnValues } from "./column-values.js";
+import { nameStatement } from "./postgres-named-statements.js";
 import { SqliteGroupCommit } from "./sqlite-group-commit.js";
 import { bind, type ParamKind, type QueryRunner, type Statement } from "./statement.js";
 import type { ColumnKind, TableColumn, TableColumns, TableName } from "./table-columns.js";
@@ -57,7 +58,7 @@ export class SqlDatabase {
 
   /** The statement's SQL with `values` bound, as the driver receives it. */
   compile<P, R>(statement: Statement<P, R>, values: P): CompiledQuery {
-    const compiled = statement.compile(this.kysely, this.dialect, this.columnsOf);
+    const compiled = statement.compile(this.kysely, this.dialect, this.columnsOf, this.onCompiled);
     return bind(compiled, values as Record<string, unknown>, this.encode);
   }
 
@@ -110,6 +111,10 @@ export class SqlDatabase {
   async drain(): Promise<void> {
     await this.groupCommit?.drain();
   }
+
+  private readonly onCompiled = (sql: string): void => {
+    if (this.dialect === "postgresql") nameStatement(sql);
+  };
 
   private readonly encode = (kind: ParamKind, value: unknown): unknown => {
     if (kind === "json") return this.values.json(value);

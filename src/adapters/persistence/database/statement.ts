@@ -93,6 +93,7 @@ export class Statement<P, R> {
     db: Kysely<Database>,
     dialect: Dialect,
     columnsOf: (table: TableName) => readonly TableColumn[],
+    onCompiled: (sql: string) => void,
   ): CompiledStatement {
     let compiled = this.compiled.get(dialect);
     if (compiled === undefined) {
@@ -103,6 +104,7 @@ export class Statement<P, R> {
       );
       compiled = { sql: query.sql, params };
       this.compiled.set(dialect, compiled);
+      onCompiled(query.sql);
     }
     return compiled;
   }
