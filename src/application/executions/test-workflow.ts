@@ -7,6 +7,9 @@ import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { EngineLimits, EngineOutcome, WorkflowEngine } from "../../ports/workflow-engine.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
+import { formatPath } from "../input-limits/json-problem.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 import { workflowAtVersion } from "../workflows/workflow-at-version.js";
@@ -47,7 +50,11 @@ export class TestWorkflow {
     input: TestWorkflowInput,
     signal: AbortSignal,
   ): Promise<TestResult> {
-    checkExecuteInput(input);
+    const check = new InputCheck();
+    checkExecuteInput(input, check);
+    checkMocks(input.mocks, check);
+    check.int32(input.version, "version", 1);
+    check.throwIfAny("invalid test request");
     const current = await this.access.require(
       principal,
       input.workflowId,
@@ -101,6 +108,16 @@ export class TestWorkflow {
       trace: trace.sort((a, b) => a.sequence - b.sequence),
       durationMs,
     };
+  }
+}
+
+/** Mocks are keyed by node id and replace node outputs, so they obey the JSON limits too. */
+function checkMocks(mocks: Record<string, JsonValue>, check: InputCheck): void {
+  const entries = Object.entries(mocks);
+  check.count(entries.length, "node_mocks", inputLimits.list.nodeMocks);
+  for (const [nodeId, value] of entries) {
+    const field = formatPath("node_mocks", [nodeId]);
+    if (check.id(nodeId, field)) check.json(value, field, nodeId);
   }
 }
 
