@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger as Pino, pino } from "pino";
+import { safeError } from "./safe-error.js";
 
 interface RootLoggerOptions {
   level: string;
@@ -15,6 +16,8 @@ export function createRootLogger(options: RootLoggerOptions): Pino {
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Errors are logged through one serializer that keeps no database values (safe-error.ts).
+      serializers: { err: safeError, error: safeError },
       // Secrets must never reach the log, whatever a caller passes in.
       redact: {
         paths: ["secret", "apiKey", "api_key", "*.secret", "headers['x-api-key']"],

@@ -1,5 +1,6 @@
 import { DomainError } from "../../domain/errors.js";
 import { isJsonObject, type JsonObject } from "../../domain/json.js";
+import { checkBodyDepth } from "./body-depth.js";
 import type { RestRequest } from "./http-types.js";
 
 function payloadTooLarge(maxBytes: number): DomainError {
@@ -61,6 +62,7 @@ export function readJsonBody(req: RestRequest, maxBytes: number): Promise<JsonOb
 
 export function parseJsonObject(text: string): JsonObject {
   if (text.trim() === "") return {};
+  checkBodyDepth(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

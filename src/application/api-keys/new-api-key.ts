@@ -1,5 +1,6 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { ApiKeyRecord } from "../../ports/api-key-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 
 /** What a caller asks for when creating a key. */
 export interface NewApiKeyInput {
@@ -12,45 +13,37 @@ export interface NewApiKeyInput {
   };
 }
 
-const maxName = 100;
-const maxUserId = 128;
-const maxRoles = 50;
-const maxCommunities = 1000;
-
 /** Validates and normalises the input (trimmed, de-duplicated); throws BAD_REQUEST. */
 export function normaliseNewApiKey(input: NewApiKeyInput): {
   name: string;
   principal: ApiKeyRecord["principal"];
 } {
-  const violations: FieldViolation[] = [];
+  const { text, list } = inputLimits;
+  const check = new InputCheck();
   const name = input.name.trim();
-  if (name === "" || name.length > maxName) {
-    violations.push({ field: "name", description: `name must be 1 to ${maxName} characters` });
-  }
+  if (name === "") check.add("name", `name must be 1 to ${text.apiKeyName} characters`);
+  else check.text(name, "name", text.apiKeyName);
   const userId = input.principal.userId.trim();
-  if (userId === "" || userId.length > maxUserId) {
-    violations.push({
-      field: "principal.user_id",
-      description: `user_id must be 1 to ${maxUserId} characters`,
-    });
-  }
-  const roles = [...new Set(input.principal.roles.map((role) => role.trim()))];
-  if (roles.length > maxRoles || roles.some((role) => role === "" || role.length > 64)) {
-    violations.push({
-      field: "principal.roles",
-      description: `at most ${maxRoles} roles, each 1 to 64 characters`,
-    });
-  }
+  if (userId === "") {
+    check.add("principal.user_id", `user_id must be 1 to ${text.userId} characters`);
+  } else check.text(userId, "principal.user_id", text.userId);
+  const trimmedRoles = input.principal.roles.map((role) => role.trim());
+  trimmedRoles.forEach((role, i) => {
+    if (role === "") check.add(`principal.roles[${i}]`, "a role must not be empty");
+    else check.text(role, `principal.roles[${i}]`, text.role);
+  });
+  const roles = [...new Set(trimmedRoles)];
+  check.count(roles.length, "principal.roles", list.roles);
   const communityIds = [...new Set(input.principal.communityIds)].sort((a, b) => a - b);
   if (
-    communityIds.length > maxCommunities ||
+    communityIds.length > list.communityIds ||
     communityIds.some((id) => !Number.isSafeInteger(id) || id <= 0)
   ) {
-    violations.push({
-      field: "principal.community_ids",
-      description: `at most ${maxCommunities} community ids, each a positive integer`,
-    });
+    check.add(
+      "principal.community_ids",
+      `at most ${list.communityIds} community ids, each a positive integer`,
+    );
   }
-  if (violations.length > 0) throw DomainError.badRequest("invalid API key request", violations);
+  check.throwIfAny("invalid API key request");
   return { name, principal: { userId, roles, communityIds, admin: input.principal.admin } };
 }

@@ -2,6 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ApiKeyRecord, ApiKeyRepository } from "../../ports/api-key-repository.js";
+import { checkIds } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import { requireAdmin } from "./require-admin.js";
 
@@ -23,6 +24,7 @@ export class RevokeApiKey {
         { field: "key_id", description: "key_id is required" },
       ]);
     }
+    checkIds({ key_id: keyId });
     const existing = await this.keys.get(keyId);
     if (existing === null) {
       throw DomainError.notFound(`API key ${keyId} not found`, { key_id: keyId });

@@ -3,9 +3,7 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { Logger } from "../../ports/logger.js";
 import type { ApiKeySecrets } from "../api-keys/api-key-secrets.js";
-
-/** Longer values are rejected without hashing them. */
-const maxSecretLength = 512;
+import { inputLimits } from "../input-limits/input-limits.js";
 
 /**
  * Turns the secret from X-API-Key into the principal of an active key. Missing, unknown and
@@ -24,7 +22,8 @@ export class AuthenticateApiKey {
       throw new DomainError("unauthenticated", "UNAUTHORIZED", "missing API key (X-API-Key)");
     }
     const record =
-      secret.length > maxSecretLength
+      // Longer values are refused without hashing them.
+      secret.length > inputLimits.text.apiKeySecret
         ? null
         : await this.keys.findActiveByHash(this.secrets.hash(secret.trim()));
     if (record === null) {

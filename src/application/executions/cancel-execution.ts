@@ -5,6 +5,8 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
 import type { ExecutionAccess } from "./execution-access.js";
 import type { ExecutionRunner } from "./execution-runner.js";
@@ -25,6 +27,10 @@ export class CancelExecution {
   ) {}
 
   async execute(principal: Principal, executionId: string, reason: string): Promise<Execution> {
+    const check = new InputCheck();
+    check.id(executionId, "execution_id");
+    check.text(reason, "reason", inputLimits.text.reason);
+    check.throwIfAny("invalid cancel request");
     const execution = await this.access.require(
       principal,
       executionId,

@@ -1,13 +1,14 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
+import { DomainError } from "../../domain/errors.js";
 import type { Execution, TriggerInfo } from "../../domain/execution/execution.js";
 import type { JsonObject } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
-import { hasNul } from "../workflows/workflow-input.js";
 
 export interface ExecuteWorkflowInput {
   workflowId: string;
@@ -17,11 +18,7 @@ export interface ExecuteWorkflowInput {
   idempotencyKey: string;
 }
 
-const executionInputLimits = {
-  variablesBytes: 256 * 1024,
-  idempotencyKeyLength: 200,
-  idempotencyWindowMs: 24 * 60 * 60 * 1000,
-} as const;
+const idempotencyWindowMs = 24 * 60 * 60 * 1000;
 
 /**
  * Stores a pending execution of the published version and returns at once; the runner picks
@@ -39,7 +36,9 @@ export class ExecuteWorkflow {
   ) {}
 
   async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
-    checkExecuteInput(input);
+    const check = new InputCheck();
+    checkExecuteInput(input, check);
+    check.throwIfAny("invalid execute request");
     const workflow = await this.access.require(
       principal,
       input.workflowId,
@@ -56,7 +55,7 @@ export class ExecuteWorkflow {
     const now = new Date(this.clock.now());
     const key = input.idempotencyKey;
     if (key !== "") {
-      const since = new Date(now.getTime() - executionInputLimits.idempotencyWindowMs);
+      const since = new Date(now.getTime() - idempotencyWindowMs);
       const existing = await this.executions.findByIdempotencyKey(principal.userId, key, since);
       if (existing !== null) return sameWorkflow(existing, input.workflowId);
       await this.executions.releaseIdempotencyKey(principal.userId, key, since);
@@ -139,28 +138,34 @@ function sameWorkflow(existing: Execution, workflowId: string): Execution {
   );
 }
 
-export function checkExecuteInput(input: ExecuteWorkflowInput): void {
-  const violations: FieldViolation[] = [];
-  if (input.workflowId === "") {
-    violations.push({ field: "workflow_id", description: "workflow_id is required" });
-  }
+/** The input limits of a run request (ExecuteWorkflow, and TestWorkflow before its own). */
+export function checkExecuteInput(input: ExecuteWorkflowInput, check: InputCheck): void {
+  const { text, size } = inputLimits;
+  if (input.workflowId === "") check.add("workflow_id", "workflow_id is required");
+  else check.id(input.workflowId, "workflow_id");
   if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
-    violations.push({ field: "community_id", description: "community_id is required" });
+    check.add("community_id", "community_id is required");
   }
-  const json = JSON.stringify([input.variables, input.trigger, input.idempotencyKey]);
-  if (hasNul(json)) {
-    violations.push({ field: "variables", description: "input contains a NUL character" });
+  const variablesStorable = check.json(input.variables, "variables");
+  const { triggerNodeId, triggerSource, sessionId, platform, data } = input.trigger;
+  if (triggerNodeId !== undefined) check.id(triggerNodeId, "trigger.trigger_node_id");
+  const triggerTexts: [string | undefined, string][] = [
+    [triggerSource, "trigger.trigger_source"],
+    [sessionId, "trigger.session_id"],
+    [platform, "trigger.platform"],
+  ];
+  for (const [value, field] of triggerTexts) {
+    if (value !== undefined) check.text(value, field, text.triggerField);
   }
-  const size =
-    JSON.stringify(input.variables).length + JSON.stringify(input.trigger.data ?? {}).length;
-  if (size > executionInputLimits.variablesBytes) {
-    violations.push({
-      field: "variables",
-      description: `variables and trigger data exceed ${executionInputLimits.variablesBytes} bytes`,
-    });
+  const dataStorable = data === undefined || check.json(data, "trigger.data");
+  if (variablesStorable && dataStorable) {
+    const length = JSON.stringify(input.variables).length + JSON.stringify(data ?? {}).length;
+    if (length > size.variablesAndTriggerData) {
+      check.add(
+        "variables",
+        `variables and trigger data exceed ${size.variablesAndTriggerData} bytes`,
+      );
+    }
   }
-  if (input.idempotencyKey.length > executionInputLimits.idempotencyKeyLength) {
-    violations.push({ field: "idempotency_key", description: "idempotency_key is too long" });
-  }
-  if (violations.length > 0) throw DomainError.badRequest("invalid execute request", violations);
+  check.text(input.idempotencyKey, "idempotency_key", text.idempotencyKey);
 }

@@ -1,5 +1,6 @@
 import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import { checkIds } from "../input-limits/input-check.js";
 import type { ExecutionAccess } from "./execution-access.js";
 
 interface GetExecutionInput {
@@ -13,6 +14,7 @@ export class GetExecution {
   constructor(private readonly access: ExecutionAccess) {}
 
   execute(principal: Principal, input: GetExecutionInput): Promise<ExecutionWithNodeRuns> {
+    checkIds({ execution_id: input.executionId });
     return this.access.require(principal, input.executionId, "can_view", "get_execution", {
       nodeRuns: !input.omitNodeRuns,
       logs: !input.omitLogs && !input.omitNodeRuns,

@@ -3,6 +3,8 @@ import type { Execution } from "../../domain/execution/execution.js";
 import type { ExecutionStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { ExecutionRepository, ExecutionSort } from "../../ports/execution-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
@@ -35,6 +37,14 @@ export class ListExecutions {
   ) {}
 
   async execute(principal: Principal, input: ListExecutionsInput): Promise<ExecutionList> {
+    const check = new InputCheck();
+    check.id(input.workflowId, "workflow_id");
+    check.instant(input.createdAfter, "created_after");
+    check.instant(input.createdBefore, "created_before");
+    if (input.pageToken !== undefined) {
+      check.text(input.pageToken, "page_token", inputLimits.text.pageToken);
+    }
+    check.throwIfAny("invalid execution filter");
     if (input.pageToken !== undefined && (input.page !== undefined || input.sort !== undefined)) {
       throw DomainError.badRequest("page_token cannot be combined with page or a sort order", [
         {

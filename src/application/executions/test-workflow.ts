@@ -6,6 +6,9 @@ import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
+import { formatPath } from "../input-limits/json-problem.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 import { workflowAtVersion } from "../workflows/workflow-at-version.js";
@@ -45,7 +48,11 @@ export class TestWorkflow {
     input: TestWorkflowInput,
     signal: AbortSignal,
   ): Promise<TestResult> {
-    checkExecuteInput(input);
+    const check = new InputCheck();
+    checkExecuteInput(input, check);
+    checkMocks(input.mocks, check);
+    check.int32(input.version, "version", 1);
+    check.throwIfAny("invalid test request");
     const current = await this.access.require(
       principal,
       input.workflowId,
@@ -100,6 +107,16 @@ export class TestWorkflow {
       workflowVersion: workflow.version,
       ...dryRun,
     };
+  }
+}
+
+/** Mocks are keyed by node id and replace node outputs, so they obey the JSON limits too. */
+function checkMocks(mocks: Record<string, JsonValue>, check: InputCheck): void {
+  const entries = Object.entries(mocks);
+  check.count(entries.length, "node_mocks", inputLimits.list.nodeMocks);
+  for (const [nodeId, value] of entries) {
+    const field = formatPath("node_mocks", [nodeId]);
+    if (check.id(nodeId, field)) check.json(value, field, nodeId);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import { checkIds } from "../input-limits/input-check.js";
 import type { ExecutionAccess } from "./execution-access.js";
 
 type WatchItem =
@@ -30,6 +31,7 @@ export class WatchExecution {
     executionId: string,
     signal: AbortSignal,
   ): AsyncGenerator<WatchItem> {
+    checkIds({ execution_id: executionId });
     await this.access.require(principal, executionId, "can_view", "watch_execution");
     const queue: ExecutionEvent[] = [];
     let notify: (() => void) | null = null;

@@ -1,4 +1,3 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type {
   PermissionFlag,
   PermissionGrant,
@@ -7,6 +6,8 @@ import type {
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { PermissionRepository } from "../../ports/permission-repository.js";
+import { checkIds, InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
@@ -96,26 +97,34 @@ export class ManagePermissions {
   }
 
   async list(principal: Principal, workflowId: string): Promise<PermissionGrant[]> {
+    checkIds({ workflow_id: workflowId });
     await this.access.require(principal, workflowId, "can_manage_permissions", "list_permissions");
     return this.permissions.list(workflowId);
   }
 }
 
+/** target_id is a user id or a role, bounded as those are in API keys, or a community number. */
+const targetIdLength: Readonly<Record<PermissionTargetType, number>> = {
+  user: inputLimits.text.userId,
+  role: inputLimits.text.role,
+  community: inputLimits.text.id,
+};
+
 function checkTarget(target: PermissionTarget, flags: PermissionFlag[], needFlags: boolean): void {
-  const violations: FieldViolation[] = [];
-  if (target.workflowId === "") {
-    violations.push({ field: "workflow_id", description: "workflow_id is required" });
-  }
+  const check = new InputCheck();
+  if (target.workflowId === "") check.add("workflow_id", "workflow_id is required");
+  else check.id(target.workflowId, "workflow_id");
   if (target.targetId.trim() === "") {
-    violations.push({ field: "target_id", description: "target_id is required" });
-  } else if (target.targetType === "community" && !/^[1-9][0-9]{0,17}$/.test(target.targetId)) {
-    violations.push({
-      field: "target_id",
-      description: "a community target_id is a community number",
-    });
+    check.add("target_id", "target_id is required");
+  } else if (
+    check.text(target.targetId, "target_id", targetIdLength[target.targetType]) &&
+    target.targetType === "community" &&
+    !/^[1-9][0-9]{0,17}$/.test(target.targetId)
+  ) {
+    check.add("target_id", "a community target_id is a community number");
   }
   if (needFlags && flags.length === 0) {
-    violations.push({ field: "permissions", description: "at least one permission is required" });
+    check.add("permissions", "at least one permission is required");
   }
-  if (violations.length > 0) throw DomainError.badRequest("invalid permission request", violations);
+  check.throwIfAny("invalid permission request");
 }

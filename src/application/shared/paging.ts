@@ -1,28 +1,27 @@
-import { DomainError } from "../../domain/errors.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 
 const defaultPerPage = 20;
-const maxPerPage = 100;
 
 interface PageRequest {
   page: number;
   perPage: number;
 }
 
-/** Applies the quick reference's defaults (page 1, per_page 20) and bounds (per_page 1..100). */
+/**
+ * Applies the quick reference's defaults (page 1, per_page 20) and bounds (per_page 1..100,
+ * page up to the int32 maximum, as in the RPC contract).
+ */
 export function normalizePage(page: number | undefined, perPage: number | undefined): PageRequest {
   const p = page === undefined || page === 0 ? 1 : page;
   const pp = perPage === undefined || perPage === 0 ? defaultPerPage : perPage;
-  const violations = [];
-  if (!Number.isInteger(p) || p < 1) {
-    violations.push({ field: "page", description: "page must be an integer of at least 1" });
-  }
+  const maxPerPage = inputLimits.list.perPage;
+  const check = new InputCheck();
+  check.int32(p, "page", 1);
   if (!Number.isInteger(pp) || pp < 1 || pp > maxPerPage) {
-    violations.push({
-      field: "per_page",
-      description: `per_page must be between 1 and ${maxPerPage}`,
-    });
+    check.add("per_page", `per_page must be between 1 and ${maxPerPage}`);
   }
-  if (violations.length > 0) throw DomainError.badRequest("invalid pagination", violations);
+  check.throwIfAny("invalid pagination");
   return { page: p, perPage: pp };
 }
 

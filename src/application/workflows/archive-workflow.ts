@@ -2,6 +2,7 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { checkIds } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "./workflow-access.js";
 
@@ -15,6 +16,7 @@ export class ArchiveWorkflow {
   ) {}
 
   async execute(principal: Principal, workflowId: string): Promise<Workflow> {
+    checkIds({ workflow_id: workflowId });
     const current = await this.access.require(
       principal,
       workflowId,

@@ -1,12 +1,13 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
+import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
-import { checkDefinition, checkText, throwIfViolations } from "./workflow-input.js";
+import { checkDefinition, checkText } from "./workflow-input.js";
 
 export interface CreateWorkflowInput {
   name: string;
@@ -27,16 +28,16 @@ export class CreateWorkflow {
   ) {}
 
   async execute(principal: Principal, input: CreateWorkflowInput): Promise<Workflow> {
-    const violations: FieldViolation[] = [];
-    checkText(input, violations);
+    const check = new InputCheck();
+    checkText(input, check);
     if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
-      violations.push({ field: "metadata.community_id", description: "community_id is required" });
+      check.add("metadata.community_id", "community_id is required");
     }
     if (!Number.isSafeInteger(input.entityId) || input.entityId < 0) {
-      violations.push({ field: "metadata.entity_id", description: "entity_id must be 0 or more" });
+      check.add("metadata.entity_id", "entity_id must be 0 or more");
     }
-    checkDefinition(input.definition, violations);
-    throwIfViolations(violations, "invalid workflow");
+    checkDefinition(input.definition, check);
+    check.throwIfAny("invalid workflow");
 
     if (!principal.admin && !principal.communityIds.includes(input.communityId)) {
       await this.auditor.denied(principal, "create_workflow", { communityId: input.communityId });

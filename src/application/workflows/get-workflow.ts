@@ -1,6 +1,7 @@
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { checkIds } from "../input-limits/input-check.js";
 import { checkVersionArgument } from "./version-arguments.js";
 import type { WorkflowAccess } from "./workflow-access.js";
 import { workflowAtVersion } from "./workflow-at-version.js";
@@ -13,6 +14,7 @@ export class GetWorkflow {
   ) {}
 
   async execute(principal: Principal, workflowId: string, version?: number): Promise<Workflow> {
+    checkIds({ workflow_id: workflowId });
     checkVersionArgument(version, "version");
     const workflow = await this.access.require(principal, workflowId, "can_view", "get_workflow");
     return workflowAtVersion(this.workflows, workflow, version);

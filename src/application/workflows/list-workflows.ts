@@ -1,10 +1,11 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Workflow, WorkflowStatus } from "../../domain/workflow/workflow.js";
 import type {
   WorkflowExecutionStats,
   WorkflowRepository,
 } from "../../ports/workflow-repository.js";
+import { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
 
 interface ListWorkflowsInput {
@@ -42,25 +43,20 @@ export class ListWorkflows {
 
   async execute(principal: Principal, input: ListWorkflowsInput): Promise<WorkflowList> {
     const communityId = input.communityId === 0 ? undefined : input.communityId;
-    const violations: FieldViolation[] = [];
+    const check = new InputCheck();
     if (communityId !== undefined && (!Number.isSafeInteger(communityId) || communityId < 0)) {
-      violations.push({
-        field: "community_id",
-        description: "community_id must be a positive integer",
-      });
+      check.add("community_id", "community_id must be a positive integer");
     }
     if (
       input.entityId !== undefined &&
       (!Number.isSafeInteger(input.entityId) || input.entityId < 0)
     ) {
-      violations.push({
-        field: "entity_id",
-        description: "entity_id must be an integer of at least 0",
-      });
+      check.add("entity_id", "entity_id must be an integer of at least 0");
     }
-    if (violations.length > 0) throw DomainError.badRequest("invalid workflow filter", violations);
-    const paging = normalizePage(input.page, input.perPage);
     const search = input.search?.trim();
+    if (search !== undefined) check.text(search, "search", inputLimits.text.search);
+    check.throwIfAny("invalid workflow filter");
+    const paging = normalizePage(input.page, input.perPage);
     const result = await this.workflows.list(
       {
         viewer: principal,

@@ -4,6 +4,7 @@ import type { Clock } from "../../domain/ports/clock.js";
 import { issuesToViolations } from "../../domain/workflow/validation-report.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { checkIds } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
 import type { WorkflowAccess } from "./workflow-access.js";
@@ -32,6 +33,7 @@ export class PublishWorkflow {
     workflowId: string,
     expectedVersion?: number,
   ): Promise<PublishResult> {
+    checkIds({ workflow_id: workflowId });
     checkVersionArgument(expectedVersion, "expected_version");
     const current = await this.access.require(
       principal,

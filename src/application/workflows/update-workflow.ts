@@ -1,4 +1,4 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
+import { DomainError } from "../../domain/errors.js";
 import type { JsonObject } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
@@ -9,10 +9,11 @@ import type {
   WorkflowNode,
 } from "../../domain/workflow/workflow-definition.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { checkIds, InputCheck } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
 import type { WorkflowAccess } from "./workflow-access.js";
-import { checkDefinition, checkText, throwIfViolations } from "./workflow-input.js";
+import { checkDefinition, checkText } from "./workflow-input.js";
 
 /** Fields present are replaced; absent ones keep their value. */
 export interface UpdateWorkflowInput {
@@ -46,6 +47,7 @@ export class UpdateWorkflow {
   ) {}
 
   async execute(principal: Principal, input: UpdateWorkflowInput): Promise<Workflow> {
+    checkIds({ workflow_id: input.workflowId });
     checkVersionArgument(input.expectedVersion, "expected_version");
     const current = await this.access.require(
       principal,
@@ -77,10 +79,10 @@ export class UpdateWorkflow {
         limits: { ...(input.limits ?? current.definition.limits), ...input.limitChanges },
       },
     };
-    const violations: FieldViolation[] = [];
-    checkText(updated, violations);
-    checkDefinition(updated.definition, violations);
-    throwIfViolations(violations, "invalid workflow");
+    const check = new InputCheck();
+    checkText(updated, check);
+    checkDefinition(updated.definition, check);
+    check.throwIfAny("invalid workflow");
 
     await this.workflows.save(updated, current.version, {
       workflowId: updated.workflowId,

@@ -1,12 +1,12 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
+import { InputCheck } from "../input-limits/input-check.js";
 
-/** Versions start at 1: a caller naming a lower one (`version`, `expected_version`) errs. */
+/** Versions run from 1 to the int32 maximum (`version`, `expected_version`); absent is fine. */
 export function checkVersionArgument(value: number | undefined, field: string): void {
-  if (value === undefined || (Number.isSafeInteger(value) && value >= 1)) return;
-  throw DomainError.badRequest(`invalid ${field}`, [
-    { field, description: `${field} must be an integer of at least 1` },
-  ]);
+  const check = new InputCheck();
+  check.int32(value, field, 1);
+  check.throwIfAny(`invalid ${field}`);
 }
 
 /** Optimistic concurrency: CONFLICT unless the workflow is still at `expected` (when given). */

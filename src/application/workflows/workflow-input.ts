@@ -1,19 +1,11 @@
-import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type {
+  WorkflowConnection,
   WorkflowDefinition,
   WorkflowLimits,
+  WorkflowNode,
 } from "../../domain/workflow/workflow-definition.js";
-
-/** Drafts may be incomplete, but never unrepresentable or unbounded. */
-const workflowInputLimits = {
-  nameLength: 200,
-  descriptionLength: 5_000,
-  tags: 50,
-  tagLength: 64,
-  nodes: 500,
-  connections: 2_000,
-  definitionBytes: 1_000_000,
-} as const;
+import type { InputCheck } from "../input-limits/input-check.js";
+import { inputLimits } from "../input-limits/input-limits.js";
 
 interface WorkflowTextInput {
   name: string;
@@ -21,118 +13,96 @@ interface WorkflowTextInput {
   tags: string[];
 }
 
-export function checkText(input: WorkflowTextInput, violations: FieldViolation[]): void {
-  const l = workflowInputLimits;
-  if (hasNul(JSON.stringify([input.name, input.description, input.tags]))) {
-    violations.push({ field: "metadata", description: "text contains a NUL character" });
-  }
-  if (input.name.trim() === "") {
-    violations.push({ field: "metadata.name", description: "name is required" });
-  } else if (input.name.length > l.nameLength) {
-    violations.push({ field: "metadata.name", description: `name is longer than ${l.nameLength}` });
-  }
-  if (input.description.length > l.descriptionLength) {
-    violations.push({
-      field: "metadata.description",
-      description: `description is longer than ${l.descriptionLength}`,
-    });
-  }
-  if (input.tags.length > l.tags || input.tags.some((t) => t.length > l.tagLength)) {
-    violations.push({
-      field: "metadata.tags",
-      description: `at most ${l.tags} tags of at most ${l.tagLength} characters`,
-    });
-  }
+export function checkText(input: WorkflowTextInput, check: InputCheck): void {
+  const { text, list } = inputLimits;
+  if (input.name.trim() === "") check.add("metadata.name", "name is required");
+  else check.text(input.name, "metadata.name", text.workflowName);
+  check.text(input.description, "metadata.description", text.description);
+  check.texts(input.tags, "metadata.tags", list.tags, text.tag);
 }
 
 /**
- * Structural checks every stored definition must pass (ids present and unique, sizes bounded).
- * Semantic validation (node types, ports, cycles, configs) happens on validate and publish.
+ * Checks every stored definition must pass: drafts may be incomplete, but never unrepresentable
+ * or unbounded (input limits, ids present and unique). Semantic validation (node types, ports,
+ * cycles, configs) happens on validate and publish.
  */
-export function checkDefinition(
-  definition: WorkflowDefinition,
-  violations: FieldViolation[],
-): void {
-  const l = workflowInputLimits;
-  if (definition.nodes.length > l.nodes) {
-    violations.push({ field: "nodes", description: `more than ${l.nodes} nodes` });
-  }
-  if (definition.connections.length > l.connections) {
-    violations.push({
-      field: "connections",
-      description: `more than ${l.connections} connections`,
-    });
-  }
+export function checkDefinition(definition: WorkflowDefinition, check: InputCheck): void {
+  const { list, size } = inputLimits;
+  let serialisable = check.json(definition.globalVariables, "global_variables");
+  check.count(definition.nodes.length, "nodes", list.nodes);
+  check.count(definition.connections.length, "connections", list.connections);
+  definition.nodes.forEach((node, i) => {
+    serialisable = checkNode(node, `nodes[${i}]`, check) && serialisable;
+  });
+  definition.connections.forEach((connection, i) => {
+    checkConnection(connection, `connections[${i}]`, check);
+  });
   checkUniqueIds(
     definition.nodes.map((n) => n.nodeId),
     "nodes",
     "node_id",
-    violations,
+    check,
   );
   checkUniqueIds(
     definition.connections.map((c) => c.connectionId),
     "connections",
     "connection_id",
-    violations,
+    check,
   );
   definition.nodes.forEach((node, i) => {
     if (node.nodeType.trim() === "") {
-      violations.push({
-        field: `nodes[${i}].node_type`,
-        description: "node_type is required",
-        nodeId: node.nodeId,
-      });
+      check.add(`nodes[${i}].node_type`, "node_type is required", node.nodeId);
     }
   });
-  checkLimits(definition.limits, violations);
-  const json = JSON.stringify(definition);
-  if (hasNul(json)) {
-    violations.push({ field: "nodes", description: "the definition contains a NUL character" });
-  }
-  if (json.length > l.definitionBytes) {
-    violations.push({
-      field: "nodes",
-      description: `definition is larger than ${l.definitionBytes} bytes`,
-    });
+  checkLimits(definition.limits, check);
+  // Only a definition whose JSON passed can be serialised without overflowing the stack.
+  if (serialisable && JSON.stringify(definition).length > size.definition) {
+    check.add("nodes", `definition is larger than ${size.definition} bytes`);
   }
 }
 
-function checkUniqueIds(
-  ids: string[],
-  list: string,
-  field: string,
-  violations: FieldViolation[],
-): void {
+/** Node texts and numbers; true when its config can be stored. */
+function checkNode(node: WorkflowNode, at: string, check: InputCheck): boolean {
+  const { text } = inputLimits;
+  const nodeId = check.id(node.nodeId, `${at}.node_id`) ? node.nodeId : undefined;
+  check.id(node.nodeType, `${at}.node_type`, nodeId);
+  check.text(node.label, `${at}.label`, text.nodeLabel, nodeId);
+  check.text(node.description, `${at}.description`, text.description, nodeId);
+  check.finite(node.position.x, `${at}.position.x`, nodeId);
+  check.finite(node.position.y, `${at}.position.y`, nodeId);
+  return check.json(node.config, `${at}.config`, nodeId);
+}
+
+function checkConnection(connection: WorkflowConnection, at: string, check: InputCheck): void {
+  check.id(connection.connectionId, `${at}.connection_id`);
+  check.id(connection.fromNodeId, `${at}.from_node_id`);
+  check.id(connection.fromPortName, `${at}.from_port_name`);
+  check.id(connection.toNodeId, `${at}.to_node_id`);
+  check.id(connection.toPortName, `${at}.to_port_name`);
+}
+
+function checkUniqueIds(ids: string[], list: string, field: string, check: InputCheck): void {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
     if (id.trim() === "") {
-      violations.push({ field: `${list}[${i}].${field}`, description: `${field} is required` });
+      check.add(`${list}[${i}].${field}`, `${field} is required`);
     } else if (seen.has(id)) {
-      violations.push({
-        field: `${list}[${i}].${field}`,
-        description: `duplicate ${field} "${id}"`,
-      });
+      check.add(`${list}[${i}].${field}`, `duplicate ${field} "${id}"`);
     }
     seen.add(id);
   });
 }
 
-function checkLimits(limits: WorkflowLimits, violations: FieldViolation[]): void {
-  for (const [key, value] of Object.entries(limits)) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      violations.push({
-        field: `metadata.limits.${key}`,
-        description: `${key} must be a positive integer`,
-      });
-    }
+const limitFields: Readonly<Record<keyof WorkflowLimits, string>> = {
+  timeoutSeconds: "timeout_seconds",
+  maxLoopIterations: "max_loop_iterations",
+  maxTotalOperations: "max_total_operations",
+  maxLoopDepth: "max_loop_depth",
+  maxParallelNodes: "max_parallel_nodes",
+};
+
+function checkLimits(limits: WorkflowLimits, check: InputCheck): void {
+  for (const [key, field] of Object.entries(limitFields) as [keyof WorkflowLimits, string][]) {
+    check.int32(limits[key], `metadata.limits.${field}`, 1);
   }
-}
-
-/** NUL cannot be stored (PostgreSQL text and jsonb refuse it): inputs carrying one are refused. */
-export function hasNul(json: string): boolean {
-  return json.includes("\\u0000");
-}
-
-export function throwIfViolations(violations: FieldViolation[], message: string): void {
-  if (violations.length > 0) throw DomainError.badRequest(message, violations);
 }

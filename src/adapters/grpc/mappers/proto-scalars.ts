@@ -1,4 +1,4 @@
-import { fromJson, toJson } from "@bufbuild/protobuf";
+import { fromJson } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromDate, type Value, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { DomainError } from "../../../domain/errors.js";
 import type { JsonValue } from "../../../domain/json.js";
@@ -22,6 +22,26 @@ export function toValue(json: JsonValue): Value {
   return fromJson(ValueSchema, json);
 }
 
+/**
+ * A Value as JSON, kept as sent: NaN and Infinity (which binary protobuf carries) stay numbers,
+ * so the use case refuses them as it refuses them from REST; toJson would throw instead.
+ * Recursion is bounded by the decoder's recursion limit (100 messages).
+ */
 export function fromValue(value: Value | undefined): JsonValue {
-  return value === undefined ? null : (toJson(ValueSchema, value) as JsonValue);
+  if (value === undefined) return null;
+  const { kind } = value;
+  switch (kind.case) {
+    case "structValue":
+      return Object.fromEntries(
+        Object.entries(kind.value.fields).map(([key, field]) => [key, fromValue(field)]),
+      );
+    case "listValue":
+      return kind.value.values.map(fromValue);
+    case "numberValue":
+    case "stringValue":
+    case "boolValue":
+      return kind.value;
+    default:
+      return null;
+  }
 }

@@ -12,6 +12,9 @@ export function encodeExecutionCursor(cursor: ExecutionCursor): string {
   );
 }
 
+/** The largest time a Date can hold; a token beyond it would reach the database as NaN. */
+const maxDateMs = 8.64e15;
+
 /** Throws BAD_REQUEST for anything encodeExecutionCursor did not produce. */
 export function decodeExecutionCursor(text: string): ExecutionCursor {
   let parsed: unknown;
@@ -24,6 +27,7 @@ export function decodeExecutionCursor(text: string): ExecutionCursor {
     !Array.isArray(parsed) ||
     parsed.length !== 2 ||
     !Number.isSafeInteger(parsed[0]) ||
+    Math.abs(parsed[0] as number) > maxDateMs ||
     typeof parsed[1] !== "string"
   ) {
     throw invalid();
