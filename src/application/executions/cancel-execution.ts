@@ -4,7 +4,7 @@ import { isTerminalStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
-import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import { type ExecutionRepository, neverClaimed } from "../../ports/execution-repository.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
@@ -66,18 +66,23 @@ export class CancelExecution {
       logs: false,
     });
     if (current === null || current.status !== "pending") return;
-    const applied = await this.executions.finish(execution.executionId, {
-      status: "cancelled",
-      completedAt: now,
-      durationMs: 0,
-      nodesExecuted: 0,
-      failedNodes: [],
-      errorReason: null,
-      errorMessage: "cancelled before it started",
-      errorNodeId: null,
-      finalOutput: null,
-      finalVariables: {},
-    });
+    const applied = await this.executions.finish(
+      execution.executionId,
+      {
+        status: "cancelled",
+        completedAt: now,
+        durationMs: 0,
+        nodesExecuted: 0,
+        failedNodes: [],
+        errorReason: null,
+        errorMessage: "cancelled before it started",
+        errorNodeId: null,
+        finalOutput: null,
+        finalVariables: {},
+      },
+      [],
+      neverClaimed,
+    );
     if (applied) {
       this.bus.publish({
         kind: "status",

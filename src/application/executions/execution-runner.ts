@@ -14,6 +14,7 @@ import type {
   ClaimedExecution,
   ExecutionOutcome,
   ExecutionRepository,
+  Fence,
 } from "../../ports/execution-repository.js";
 import type { Logger } from "../../ports/logger.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
@@ -47,6 +48,10 @@ interface RunnerOptions {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
+  /** The claim this run holds; its writes are conditioned on it. */
+  fence: Fence;
+  /** Until when the lease was last taken or renewed (this process's clock). */
+  leaseUntil: number;
 }
 
 /** Why a run was aborted: cancel ends it cancelled, the others leave it for another runner. */
@@ -55,7 +60,11 @@ type AbortCause = "cancel" | "shutdown" | "lease_lost";
 /**
  * Claims pending executions (and running ones whose lease expired after a crash) from the
  * database, runs them on the engine, persists node runs as they finish and writes the terminal
- * state with a compare-and-set.
+ * state with a compare-and-set. Every write is fenced by the claim's token: once another claim
+ * took a run ("lease lost": this process stalled past its lease), the run is aborted here at
+ * once and nothing more is written for it. A run aborted for shutdown or lease loss stores no
+ * record for the nodes the abort interrupted: the next owner resumes at the last stored node
+ * boundary.
  */
 export class ExecutionRunner {
   private readonly active = new Map<string, ActiveRun>();
@@ -164,18 +173,28 @@ export class ExecutionRunner {
   private launch(claimed: ClaimedExecution): void {
     const controller = new AbortController();
     const id = claimed.execution.executionId;
-    const done = this.run(claimed, controller.signal)
+    // Claimed again by this process (its lease ran out while it stalled): the older local run
+    // holds a stale claim.
+    this.active.get(id)?.controller.abort("lease_lost" satisfies AbortCause);
+    const entry: ActiveRun = {
+      controller,
+      done: Promise.resolve(),
+      fence: claimed.fence,
+      leaseUntil: this.clock.now() + this.options.leaseMs,
+    };
+    entry.done = this.run(claimed, controller)
       .catch((error: unknown) =>
         this.logger.error({ event_type: "ERROR", err: error, execution_id: id }, "runner failed"),
       )
       .finally(() => {
-        this.active.delete(id);
+        if (this.active.get(id) === entry) this.active.delete(id);
         this.wake();
       });
-    this.active.set(id, { controller, done });
+    this.active.set(id, entry);
   }
 
-  private async run(claimed: ClaimedExecution, signal: AbortSignal): Promise<void> {
+  private async run(claimed: ClaimedExecution, controller: AbortController): Promise<void> {
+    const signal = controller.signal;
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
@@ -215,10 +234,12 @@ export class ExecutionRunner {
     let takeCheckpoint = (): JsonValue | null => claimed.checkpoint;
     const writer = new NodeRunWriter(
       execution.executionId,
+      claimed.fence,
       this.executions,
       this.bus,
       this.clock,
       () => takeCheckpoint(),
+      () => controller.abort("lease_lost" satisfies AbortCause),
     );
     let end: RunEnd;
     let totalNodes = 0;
@@ -226,6 +247,9 @@ export class ExecutionRunner {
       const run = runWorkflow(
         workflow,
         this.runOptions(claimed, signal, (nodeRun) => {
+          // What the engine reports once aborted for shutdown or lease loss is the abort itself
+          // (the interrupted node, the nodes that never ran): not a node boundary to store.
+          if (signal.aborted && signal.reason !== ("cancel" satisfies AbortCause)) return;
           trace.nodeRun(nodeRun);
           writer.add(nodeRun);
         }),
@@ -238,14 +262,37 @@ export class ExecutionRunner {
       end = failedEnd(error);
     }
     const unstored = await writer.close();
-    const cause = signal.aborted ? (signal.reason as AbortCause) : null;
-    if (cause === "shutdown" || cause === "lease_lost") {
-      // Left running: the lease is released (shutdown) or already someone else's.
+    const cause = writer.leaseLost
+      ? "lease_lost"
+      : signal.aborted
+        ? (signal.reason as AbortCause)
+        : null;
+    if (cause === "lease_lost") {
+      // Another claim holds the run: nothing more is written for it here.
+      this.logLeaseLost(execution);
+      trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
+      return;
+    }
+    if (cause === "shutdown") {
+      // Left running with the lease released: the node runs that finished are stored first.
       await writer.store(unstored);
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
     await this.finish(execution, startedAt, trace, end, claimed, { writer, unstored, totalNodes });
+  }
+
+  private logLeaseLost(execution: Execution): void {
+    this.logger.warn(
+      {
+        event_type: "SYSTEM",
+        action: "lease_lost",
+        result: "FAILURE",
+        execution_id: execution.executionId,
+        owner: this.options.ownerId,
+      },
+      "lease lost: another runner holds this execution; stopped here without writing",
+    );
   }
 
   private runOptions(
@@ -303,10 +350,18 @@ export class ExecutionRunner {
       finalOutput: end.finalOutput,
       finalVariables: end.finalVariables,
     };
-    const applied = await this.executions.finish(execution.executionId, record, last?.unstored);
-    if (last !== undefined) last.writer.published(last.unstored);
+    const applied = await this.executions.finish(
+      execution.executionId,
+      record,
+      last?.unstored,
+      claimed.fence,
+    );
     trace.finish(end, durationMs);
-    if (!applied) return;
+    if (!applied) {
+      this.logLeaseLost(execution);
+      return;
+    }
+    if (last !== undefined) last.writer.published(last.unstored);
     this.publishStatus(execution.executionId, end.status, end.errorReason, end.errorMessage);
     this.logger.info(
       {
@@ -342,26 +397,31 @@ export class ExecutionRunner {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.active.keys()];
-    if (ids.length === 0 || this.stopped) return;
+    const held = [...this.active].map(([executionId, run]) => ({ executionId, run }));
+    if (held.length === 0 || this.stopped) return;
+    const now = this.clock.now();
     try {
-      const now = this.clock.now();
+      const leaseUntil = now + this.options.leaseMs;
       const owned = new Set(
         await this.executions.renewLeases(
           this.options.ownerId,
-          ids,
-          new Date(now + this.options.leaseMs),
+          held.map(({ executionId, run }) => ({ executionId, token: run.fence.token })),
+          new Date(leaseUntil),
         ),
       );
-      for (const id of ids) {
-        if (!owned.has(id))
-          this.active.get(id)?.controller.abort("lease_lost" satisfies AbortCause);
+      for (const { executionId, run } of held) {
+        if (owned.has(executionId)) run.leaseUntil = leaseUntil;
+        else run.controller.abort("lease_lost" satisfies AbortCause);
       }
-      for (const id of await this.executions.listCancelRequested(ids)) {
+      for (const id of await this.executions.listCancelRequested(held.map((h) => h.executionId))) {
         this.active.get(id)?.controller.abort("cancel" satisfies AbortCause);
       }
     } catch (error) {
       this.logger.error({ event_type: "ERROR", err: error }, "renewing leases failed");
+      // Unrenewed past its lease, a run may be claimed elsewhere at any moment: stop it here.
+      for (const { run } of held) {
+        if (run.leaseUntil <= now) run.controller.abort("lease_lost" satisfies AbortCause);
+      }
     }
   }
 }
