@@ -158,6 +158,7 @@ export function parseConfig(raw: RawEnv): Config {
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
   }
   const databaseUrl = p.text("DATABASE_URL");
+  const notified = databaseUrl !== null && /^postgres(ql)?:\/\//i.test(databaseUrl);
   if (databaseUrl !== null && !/^(postgres(ql)?:\/\/.+|(sqlite|file):.+)/i.test(databaseUrl)) {
     // The value is not echoed: it may carry a password.
     problems.push("DATABASE_URL must be a postgres://, postgresql://, sqlite: or file: URL");
@@ -206,9 +207,10 @@ export function parseConfig(raw: RawEnv): Config {
     runner: {
       concurrency: p.int("RUNNER_CONCURRENCY", 64, 1, 10_000),
       leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
-      pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
+      // On PostgreSQL notifications wake runners and watchers: the polls are a safety net.
+      pollMs: p.int("RUNNER_POLL_MS", notified ? 5000 : 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
-      watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
+      watchPollMs: p.int("WATCH_POLL_MS", notified ? 5000 : 1000, 10, 60_000),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -10,6 +10,9 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.ExecutionRepository).toConstantValue(persistence.executions);
     bind(Tokens.PermissionRepository).toConstantValue(persistence.permissions);
     bind(Tokens.ApiKeyRepository).toConstantValue(persistence.apiKeys);
+    bind(Tokens.ProcessCoordination).toDynamicValue(({ get }) =>
+      persistence.createCoordination(get(Tokens.Logger)),
+    );
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { Container } from "inversify";
 import type { DestinationStream } from "pino";
+import type { SharedEventBus } from "../adapters/events/shared-event-bus.js";
 import { HealthStatus } from "../adapters/grpc/health/health-status.js";
 import { OnePortServer } from "../adapters/grpc/server/one-port-server.js";
 import type { HttpFallback } from "../adapters/grpc/unknown-route.js";
@@ -119,6 +120,25 @@ export async function startService(
     }
     const runner = container.get(ExecutionRunner);
     const gateway = container.get(Tokens.ActionGateway);
+    const coordination = container.get(Tokens.ProcessCoordination);
+    if (coordination !== null) {
+      const bus = container.get(Tokens.ExecutionEventBus) as SharedEventBus;
+      await coordination
+        .start(runner.ownerId, {
+          work: () => runner.wake(),
+          cancel: (executionId) => runner.cancelRequested(executionId),
+          event: (event) => bus.deliver(event),
+          resync: () => {
+            runner.resync();
+            bus.resync();
+          },
+        })
+        .catch(async (error: unknown) => {
+          await server.drain(0);
+          await metricsServer?.close();
+          throw error;
+        });
+    }
     runner.start();
     const scheme = tls === null ? "http" : "https";
     const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
@@ -145,6 +165,7 @@ export async function startService(
       const { forced } = await server.drain(config.server.shutdownTimeoutMs);
       // Runs in progress are aborted and their leases released: they resume at the next start.
       await runner.stop();
+      await coordination?.stop();
       await gateway.close();
       await metricsServer?.close();
       await persistence.close();

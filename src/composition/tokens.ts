@@ -15,6 +15,7 @@ import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
+import type { ProcessCoordination } from "../ports/process-coordination.js";
 import type { WorkflowRepository } from "../ports/workflow-repository.js";
 
 /** A typed identifier for something bound by an interface or function type. */
@@ -50,6 +51,8 @@ export const Tokens = {
   EngineEnvironment: token<EngineEnvironment>("EngineEnvironment"),
   WorkflowValidator: token<WorkflowValidator>("WorkflowValidator"),
   ExecutionEventBus: token<ExecutionEventBus>("ExecutionEventBus"),
+  /** PostgreSQL: liveness lock and notifications shared with other processes; null on SQLite. */
+  ProcessCoordination: token<ProcessCoordination | null>("ProcessCoordination"),
   /** The workflow, execution and permission use cases both transports call. */
   WorkflowUseCases: token<WorkflowUseCases>("WorkflowUseCases"),
 } as const;

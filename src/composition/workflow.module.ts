@@ -1,5 +1,6 @@
 import { ContainerModule } from "inversify";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
+import { SharedEventBus } from "../adapters/events/shared-event-bus.js";
 import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
 import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
 import { CancelExecution } from "../application/executions/cancel-execution.js";
@@ -9,6 +10,7 @@ import { ExecutionAccess } from "../application/executions/execution-access.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import { GetExecution } from "../application/executions/get-execution.js";
 import { ListExecutions } from "../application/executions/list-executions.js";
+import { TerminalWait } from "../application/executions/terminal-wait.js";
 import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
 import { ManagePermissions } from "../application/permissions/manage-permissions.js";
@@ -65,7 +67,10 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         maxLoopDepth: config.limits.maxLoopDepth,
       });
   });
-  bind(Tokens.ExecutionEventBus).toConstantValue(new InProcessEventBus());
+  bind(Tokens.ExecutionEventBus).toDynamicValue(({ get }) => {
+    const coordination = get(Tokens.ProcessCoordination);
+    return coordination === null ? new InProcessEventBus() : new SharedEventBus(coordination);
+  });
   bind(ExecutionRunner).toDynamicValue(({ get }) => {
     const config = get(Tokens.Config);
     return new ExecutionRunner(
@@ -84,6 +89,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         claimBatchMs: config.runner.claimBatchMs,
         limits: engineLimitsOf(config),
       },
+      get(Tokens.ProcessCoordination),
     );
   });
 
@@ -167,7 +173,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       get(Tokens.IdGenerator),
       get(Tokens.Clock),
       get(Auditor),
-      () => runner.wake(),
+      () => runner.queued(),
     );
   });
   bind(GetExecution).toDynamicValue(({ get }) => new GetExecution(get(ExecutionAccess)));
@@ -180,6 +186,13 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         get(Tokens.ExecutionEventBus),
         get(Tokens.Clock),
         get(Auditor),
+        new TerminalWait(
+          get(Tokens.ExecutionRepository),
+          get(Tokens.ExecutionEventBus),
+          get(Tokens.Config).runner.watchPollMs,
+        ),
+        // A run whose process stalled ends once its lease is taken over.
+        get(Tokens.Config).runner.leaseSeconds * 1000 + 5_000,
       ),
   );
   bind(ListExecutions).toDynamicValue(

@@ -90,9 +90,17 @@ export interface ExecutionRepository {
   /**
    * Atomically takes up to `limit` executions that are pending, or running with an expired
    * lease, sets them running with a lease for `owner` until `leaseUntil`, and returns them.
-   * Safe with several processes on PostgreSQL (FOR UPDATE SKIP LOCKED).
+   * Safe with several processes on PostgreSQL (FOR UPDATE SKIP LOCKED). With `orphans`
+   * (PostgreSQL, for a runner holding its liveness lock), running executions whose owner's
+   * liveness lock is gone are claimable too, whatever their lease says.
    */
-  claim(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedExecution[]>;
+  claim(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    options?: { orphans?: boolean },
+  ): Promise<ClaimedExecution[]>;
   /**
    * Extends the leases of these claims (each id with its claim's token) while the run is still
    * running under that claim; returns the ids whose claim still holds.

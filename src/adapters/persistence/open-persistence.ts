@@ -4,8 +4,11 @@ import { MikroORM } from "@mikro-orm/core";
 import type { ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { AuditLog } from "../../ports/audit-log.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import type { Logger } from "../../ports/logger.js";
 import type { PermissionRepository } from "../../ports/permission-repository.js";
+import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { PostgresCoordination } from "./coordination/postgres-coordination.js";
 import { ormOptions } from "./database/orm-options.js";
 import { SqlDatabase } from "./database/sql-database.js";
 import { tableColumns } from "./database/table-columns.js";
@@ -46,6 +49,11 @@ export interface Persistence {
   readonly auditLog: AuditLog;
   /** Reads the persisted audit trail (admin tools, tests). */
   readonly auditEvents: AuditEventReader;
+  /**
+   * PostgreSQL: the coordination with other processes on the database (its own session, not
+   * started yet); null on SQLite, where one process owns the file.
+   */
+  createCoordination(logger: Logger): ProcessCoordination | null;
   migrationStatus(): Promise<MigrationStatus>;
   /** Closes the connections; the repositories are unusable afterwards. */
   close(): Promise<void>;
@@ -89,6 +97,8 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       apiKeys: new SqlApiKeyRepository(db),
       auditLog,
       auditEvents: auditLog,
+      createCoordination: (logger) =>
+        target.dialect === "postgresql" ? new PostgresCoordination(target.url, logger) : null,
       migrationStatus: () => migrationStatus(orm),
       close: async () => {
         await db.drain();

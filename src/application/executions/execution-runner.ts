@@ -17,6 +17,7 @@ import type {
   Fence,
 } from "../../ports/execution-repository.js";
 import type { Logger } from "../../ports/logger.js";
+import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
@@ -83,7 +84,46 @@ export class ExecutionRunner {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: RunnerOptions,
+    /** PostgreSQL: the liveness lock and notifications shared with other processes. */
+    private readonly coordination: ProcessCoordination | null = null,
   ) {}
+
+  /** Whose leases this runner holds (its liveness lock is taken on this id). */
+  get ownerId(): string {
+    return this.options.ownerId;
+  }
+
+  /**
+   * A new execution was stored: claim it here when there is a free slot, else wake idle
+   * runners in the other processes.
+   */
+  queued(): void {
+    if (this.active.size < this.options.concurrency) this.wake();
+    else this.coordination?.announceWork();
+  }
+
+  /** A cancel was requested (in any process): abort the run if it runs here. */
+  cancelRequested(executionId: string): void {
+    this.active.get(executionId)?.controller.abort("cancel" satisfies AbortCause);
+  }
+
+  /** Tells the process running this execution, whichever it is, to abort it now. */
+  async announceCancel(executionId: string): Promise<void> {
+    await this.coordination?.announceCancel(executionId);
+  }
+
+  /** Notifications may have been missed: look for work, and for cancels of local runs. */
+  resync(): void {
+    this.wake();
+    const ids = [...this.active.keys()];
+    this.executions.listCancelRequested(ids).then(
+      (cancelled) => {
+        for (const id of cancelled) this.cancelRequested(id);
+      },
+      (error: unknown) =>
+        this.logger.error({ event_type: "ERROR", err: error }, "re-checking cancels failed"),
+    );
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -132,7 +172,9 @@ export class ExecutionRunner {
       let claimed = 0;
       const free = this.options.concurrency - this.active.size;
       this.woken = false;
-      if (free > 0) {
+      // Without its liveness lock, a run claimed here would look orphaned to the others.
+      const live = this.coordination === null || this.coordination.live;
+      if (free > 0 && live) {
         try {
           const now = this.clock.now();
           const batch = await this.executions.claim(
@@ -140,6 +182,7 @@ export class ExecutionRunner {
             new Date(now),
             new Date(now + this.options.leaseMs),
             free,
+            { orphans: this.coordination !== null },
           );
           claimed = batch.length;
           for (const item of batch) this.launch(item);

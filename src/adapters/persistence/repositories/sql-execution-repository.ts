@@ -115,9 +115,11 @@ export class SqlExecutionRepository implements ExecutionRepository {
     now: Date,
     leaseUntil: Date,
     limit: number,
+    options: { orphans?: boolean } = {},
   ): Promise<ClaimedExecution[]> {
     if (limit <= 0) return [];
-    const { rows } = await this.db.runWrite(claimStatement(this.db.dialect), {
+    const statement = claimStatement(this.db.dialect, options.orphans ?? false);
+    const { rows } = await this.db.runWrite(statement, {
       owner,
       now,
       leaseUntil,
