@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
 	test-postgres test-production run start bench-engine bench-api bench-persistence \
-	bench-expressions node
+	bench-expressions bench-scale node
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -82,6 +82,11 @@ bench-api: generate
 bench-persistence: generate
 	TEST_DATABASE=sqlite node --import tsx bench/persistence/lifecycle.ts 10000 16
 	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/persistence/lifecycle.ts 10000 16
+
+# Several service processes on one PostgreSQL: throughput and CPU with 1-3 processes,
+# cross-process cancel and watch latency, resume after kill -9.
+bench-scale: generate
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/scale/run.ts
 
 bench-expressions: generate
 	node --import tsx bench/expressions/run.ts

@@ -208,7 +208,7 @@ export function parseConfig(raw: RawEnv): Config {
       concurrency: p.int("RUNNER_CONCURRENCY", 64, 1, 10_000),
       leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
       // On PostgreSQL notifications wake runners and watchers: the polls are a safety net.
-      pollMs: p.int("RUNNER_POLL_MS", notified ? 5000 : 500, 10, 60_000),
+      pollMs: p.int("RUNNER_POLL_MS", notified ? 1000 : 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
       watchPollMs: p.int("WATCH_POLL_MS", notified ? 5000 : 1000, 10, 60_000),
     },
