@@ -127,6 +127,7 @@ export async function startService(
         .start(runner.ownerId, {
           work: () => runner.wake(),
           cancel: (executionId) => runner.cancelRequested(executionId),
+          watching: (executionId) => bus.watching(executionId),
           event: (event) => bus.deliver(event),
           resync: () => {
             runner.resync();

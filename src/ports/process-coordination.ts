@@ -7,6 +7,8 @@ export interface CoordinationListener {
   work(): void;
   /** A cancel was requested for this execution: abort it if it runs here. */
   cancel(executionId: string): void;
+  /** Whether anyone here follows this execution (events of others are not even decoded). */
+  watching(executionId: string): boolean;
   /** An execution event stored by another process. */
   event(event: BusEvent): void;
   /**

@@ -25,6 +25,10 @@ export class InProcessEventBus implements ExecutionEventBus {
     };
   }
 
+  watching(executionId: string): boolean {
+    return this.listeners.has(executionId);
+  }
+
   /** The executions someone here watches. */
   watched(): string[] {
     return [...this.listeners.keys()];

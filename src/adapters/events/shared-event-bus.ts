@@ -22,6 +22,10 @@ export class SharedEventBus implements ExecutionEventBus {
     return this.local.subscribe(executionId, listener);
   }
 
+  watching(executionId: string): boolean {
+    return this.local.watching(executionId);
+  }
+
   /** An event another process stored. */
   deliver(event: BusEvent): void {
     this.local.publish(event);

@@ -73,6 +73,13 @@ export class ExecutionRunner {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
+  /**
+   * Whether claimable work may be waiting that this runner left (its last claim filled every
+   * free slot, or it was woken while full): only then does a finished run trigger a claim.
+   * Without it every finished run would issue a claim that, with several processes, mostly
+   * finds nothing (the others took their own work).
+   */
+  private backlog = true;
   private renewTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -99,7 +106,10 @@ export class ExecutionRunner {
    */
   queued(): void {
     if (this.active.size < this.options.concurrency) this.wake();
-    else this.coordination?.announceWork();
+    else {
+      this.backlog = true;
+      this.coordination?.announceWork();
+    }
   }
 
   /** A cancel was requested (in any process): abort the run if it runs here. */
@@ -185,10 +195,13 @@ export class ExecutionRunner {
             { orphans: this.coordination !== null },
           );
           claimed = batch.length;
+          this.backlog = claimed === free;
           for (const item of batch) this.launch(item);
         } catch (error) {
           this.logger.error({ event_type: "ERROR", err: error }, "claiming executions failed");
         }
+      } else {
+        this.backlog = true;
       }
       if (this.stopped) break;
       if (claimed > 0 && claimed === free) continue;
@@ -231,7 +244,7 @@ export class ExecutionRunner {
       )
       .finally(() => {
         if (this.active.get(id) === entry) this.active.delete(id);
-        this.wake();
+        if (this.backlog) this.wake();
       });
     this.active.set(id, entry);
   }

@@ -61,7 +61,7 @@ export class PostgresCoordination implements ProcessCoordination {
   }
 
   publish(event: ExecutionEvent): void {
-    this.send(channel.events, `${this.tag} ${encodeEvent(event)}`);
+    this.send(channel.events, `${this.tag} ${event.executionId} ${encodeEvent(event)}`);
   }
 
   async stop(): Promise<void> {
@@ -177,9 +177,12 @@ export class PostgresCoordination implements ProcessCoordination {
     } else if (name === channel.cancel) {
       listener.cancel(payload);
     } else if (name === channel.events) {
-      const space = payload.indexOf(" ");
-      if (space < 0 || payload.slice(0, space) === this.tag) return;
-      const event = decodeEvent(payload.slice(space + 1));
+      // "<tag> <execution id> <event>": decoded only when someone here watches that run.
+      const first = payload.indexOf(" ");
+      const second = payload.indexOf(" ", first + 1);
+      if (first < 0 || second < 0 || payload.slice(0, first) === this.tag) return;
+      if (!listener.watching(payload.slice(first + 1, second))) return;
+      const event = decodeEvent(payload.slice(second + 1));
       if (event !== null) listener.event(event);
     }
   }
