@@ -10,6 +10,7 @@ import { type ServiceProcess, spawnService, within } from "../server/service-pro
 
 export interface Member {
   readonly index: number;
+  readonly extra: Record<string, string>;
   proc: ServiceProcess;
   url: string;
   executions: Client<typeof ExecutionService>;
@@ -27,9 +28,16 @@ export class Cluster {
     for (let i = 0; i < count; i++) this.members.push(await this.spawn(i));
   }
 
-  /** A new process in the member's place. */
+  /** One more process, with these settings on top of the cluster's. */
+  async add(extra: Record<string, string> = {}): Promise<Member> {
+    const member = await this.spawn(this.members.length, extra);
+    this.members.push(member);
+    return member;
+  }
+
+  /** A new process in the member's place (with the settings it was started with). */
   async restart(member: Member): Promise<void> {
-    const fresh = await this.spawn(member.index);
+    const fresh = await this.spawn(member.index, member.extra);
     Object.assign(member, fresh);
   }
 
@@ -70,8 +78,14 @@ export class Cluster {
     );
   }
 
-  private async spawn(index: number): Promise<Member> {
-    const proc = spawnService({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...this.env });
+  private async spawn(index: number, extra: Record<string, string> = {}): Promise<Member> {
+    const proc = spawnService({
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "info",
+      ...this.env,
+      ...extra,
+    });
     const started = await within(
       proc.waitFor((line) => line.action === "start"),
       60_000,
@@ -83,6 +97,7 @@ export class Cluster {
     const key = this.env.ADMIN_API_KEY;
     return {
       index,
+      extra,
       proc,
       url,
       executions: createClient(ExecutionService, createTransport(url, "connect-h1", key).transport),
