@@ -128,6 +128,7 @@ export async function startService(
           work: () => runner.wake(),
           cancel: (executionId) => runner.cancelRequested(executionId),
           watching: (executionId) => bus.watching(executionId),
+          runsHere: (executionId) => runner.runsHere(executionId),
           event: (event) => bus.deliver(event),
           resync: () => {
             runner.resync();

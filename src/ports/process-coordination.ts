@@ -9,6 +9,8 @@ export interface CoordinationListener {
   cancel(executionId: string): void;
   /** Whether anyone here follows this execution (events of others are not even decoded). */
   watching(executionId: string): boolean;
+  /** Whether this process runs the execution now. */
+  runsHere(executionId: string): boolean;
   /** An execution event stored by another process. */
   event(event: BusEvent): void;
   /**
@@ -35,8 +37,15 @@ export interface ProcessCoordination {
   announceWork(): void;
   /** Tells the process running this execution to abort it now; resolves once sent. */
   announceCancel(executionId: string): Promise<void>;
-  /** Passes an event, once stored, to watchers in the other processes. */
+  /**
+   * Passes an event, once stored, to watchers in the other processes (only events of
+   * executions someone elsewhere watches are sent).
+   */
   publish(event: ExecutionEvent): void;
+  /** Someone here started following this execution: other processes forward its events. */
+  watch(executionId: string): void;
+  /** Nobody here follows it any more. */
+  unwatch(executionId: string): void;
   /** Releases the lock and stops listening. */
   stop(): Promise<void>;
 }

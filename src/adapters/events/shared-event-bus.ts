@@ -19,7 +19,12 @@ export class SharedEventBus implements ExecutionEventBus {
   }
 
   subscribe(executionId: string, listener: (event: BusEvent) => void): () => void {
-    return this.local.subscribe(executionId, listener);
+    if (!this.local.watching(executionId)) this.coordination.watch(executionId);
+    const unsubscribe = this.local.subscribe(executionId, listener);
+    return () => {
+      unsubscribe();
+      if (!this.local.watching(executionId)) this.coordination.unwatch(executionId);
+    };
   }
 
   watching(executionId: string): boolean {

@@ -112,6 +112,10 @@ export class ExecutionRunner {
     }
   }
 
+  runsHere(executionId: string): boolean {
+    return this.active.has(executionId);
+  }
+
   /** A cancel was requested (in any process): abort the run if it runs here. */
   cancelRequested(executionId: string): void {
     this.active.get(executionId)?.controller.abort("cancel" satisfies AbortCause);

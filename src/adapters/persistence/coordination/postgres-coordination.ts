@@ -9,7 +9,13 @@ import type {
 import { decodeEvent, encodeEvent } from "./event-codec.js";
 import { livenessLockClass } from "./liveness-lock.js";
 
-const channel = { work: "waddlebot_work", cancel: "waddlebot_cancel", events: "waddlebot_events" };
+const channel = {
+  work: "waddlebot_work",
+  cancel: "waddlebot_cancel",
+  events: "waddlebot_events",
+  watch: "waddlebot_watch",
+};
+const terminal = new Set(["completed", "failed", "cancelled"]);
 const firstRetryMs = 100;
 const maxRetryMs = 5_000;
 
@@ -17,6 +23,10 @@ const maxRetryMs = 5_000;
  * One dedicated PostgreSQL session per process (outside the pool, which recycles connections):
  * it holds the runner's liveness lock, LISTENs for work, cancels and events, and sends this
  * process's notifications. Payloads carry this process's tag so it ignores its own echoes.
+ * Events are sent only for executions watched in another process: a process announces what its
+ * watchers follow ("+id", "-id"; all again when asked with "?", which a (re)connected process
+ * asks), and the process running an execution that someone starts watching sends a "re-read"
+ * for it, covering what it stored before it heard of the watcher.
  * When the session drops it reconnects with backoff, takes the lock again, listens again and
  * tells the listener to resync (whatever was sent meanwhile is lost).
  */
@@ -30,6 +40,10 @@ export class PostgresCoordination implements ProcessCoordination {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly tag = randomUUID();
   private outgoing: { channel: string; payload: string }[] = [];
+  /** Executions watched here. */
+  private readonly watchedHere = new Set<string>();
+  /** Executions watched elsewhere, with the tags of the processes watching. */
+  private readonly watchedElsewhere = new Map<string, Set<string>>();
   private flushScheduled = false;
 
   constructor(
@@ -61,7 +75,20 @@ export class PostgresCoordination implements ProcessCoordination {
   }
 
   publish(event: ExecutionEvent): void {
-    this.send(channel.events, `${this.tag} ${event.executionId} ${encodeEvent(event)}`);
+    const id = event.executionId;
+    if (!this.watchedElsewhere.has(id)) return;
+    this.send(channel.events, `${this.tag} ${id} ${encodeEvent(event)}`);
+    if (event.kind === "status" && terminal.has(event.status)) this.watchedElsewhere.delete(id);
+  }
+
+  watch(executionId: string): void {
+    this.watchedHere.add(executionId);
+    this.send(channel.watch, `${this.tag} +${executionId}`);
+  }
+
+  unwatch(executionId: string): void {
+    this.watchedHere.delete(executionId);
+    this.send(channel.watch, `${this.tag} -${executionId}`);
   }
 
   async stop(): Promise<void> {
@@ -91,7 +118,7 @@ export class PostgresCoordination implements ProcessCoordination {
         this.ownerId,
       ]);
       await client.query(
-        `listen ${channel.work}; listen ${channel.cancel}; listen ${channel.events}`,
+        `listen ${channel.work}; listen ${channel.cancel}; listen ${channel.events}; listen ${channel.watch}`,
       );
     } catch (error) {
       client.removeAllListeners("end");
@@ -105,6 +132,9 @@ export class PostgresCoordination implements ProcessCoordination {
     this.client = client;
     this.held = true;
     this.retryMs = firstRetryMs;
+    // What the others watch (this process may have missed it), and what is watched here.
+    this.send(channel.watch, `${this.tag} ?`);
+    for (const id of this.watchedHere) this.send(channel.watch, `${this.tag} +${id}`);
   }
 
   private lost(client: pg.Client, error: Error | null): void {
@@ -176,6 +206,8 @@ export class PostgresCoordination implements ProcessCoordination {
       if (payload !== this.tag) listener.work();
     } else if (name === channel.cancel) {
       listener.cancel(payload);
+    } else if (name === channel.watch) {
+      this.watchNotice(payload, listener);
     } else if (name === channel.events) {
       // "<tag> <execution id> <event>": decoded only when someone here watches that run.
       const first = payload.indexOf(" ");
@@ -184,6 +216,31 @@ export class PostgresCoordination implements ProcessCoordination {
       if (!listener.watching(payload.slice(first + 1, second))) return;
       const event = decodeEvent(payload.slice(second + 1));
       if (event !== null) listener.event(event);
+    }
+  }
+
+  private watchNotice(payload: string, listener: CoordinationListener): void {
+    const space = payload.indexOf(" ");
+    const from = payload.slice(0, space);
+    const notice = payload.slice(space + 1);
+    if (space < 0 || from === this.tag) return;
+    if (notice === "?") {
+      for (const id of this.watchedHere) this.send(channel.watch, `${this.tag} +${id}`);
+      return;
+    }
+    const id = notice.slice(1);
+    if (notice.startsWith("-")) {
+      const tags = this.watchedElsewhere.get(id);
+      tags?.delete(from);
+      if (tags?.size === 0) this.watchedElsewhere.delete(id);
+      return;
+    }
+    const tags = this.watchedElsewhere.get(id) ?? new Set<string>();
+    tags.add(from);
+    this.watchedElsewhere.set(id, tags);
+    if (listener.runsHere(id)) {
+      const reread = JSON.stringify({ kind: "stored", executionId: id });
+      this.send(channel.events, `${this.tag} ${id} ${reread}`);
     }
   }
 }
