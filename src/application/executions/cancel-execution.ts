@@ -67,7 +67,8 @@ export class CancelExecution {
       const stoppedHere = await this.runner.cancelLocal(executionId);
       if (!stoppedHere) {
         await this.runner.announceCancel(executionId);
-        await this.cancelIfPending(execution, now);
+        // A run seen running never becomes pending again.
+        if (execution.status === "pending") await this.cancelIfPending(execution, now);
       }
       ended = await wait.until(this.waitMs);
     } finally {
