@@ -169,7 +169,11 @@ export class ExecutionRunner {
     const ids = [...this.active.keys()];
     for (const run of this.active.values()) run.controller.abort("shutdown" satisfies AbortCause);
     await Promise.allSettled([...this.active.values()].map((r) => r.done));
-    if (ids.length > 0) await this.executions.releaseLeases(this.options.ownerId, ids);
+    if (ids.length > 0) {
+      await this.executions.releaseLeases(this.options.ownerId, ids);
+      // The other processes take the released runs now rather than at their next poll.
+      this.coordination?.announceWork();
+    }
   }
 
   /** Aborts a run this process owns; resolves true once it has ended. */

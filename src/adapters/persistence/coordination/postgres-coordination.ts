@@ -95,6 +95,8 @@ export class PostgresCoordination implements ProcessCoordination {
     this.stopped = true;
     this.held = false;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    // What is still queued (the wake-up for the leases a shutdown released) goes out first.
+    await this.flush();
     const client = this.client;
     this.client = null;
     // Ending the session releases the lock and every LISTEN.
@@ -176,26 +178,28 @@ export class PostgresCoordination implements ProcessCoordination {
     this.outgoing.push({ channel: name, payload });
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => void this.flush());
   }
 
   /** The notifications of one turn in one statement. */
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.flushScheduled = false;
     const batch = this.outgoing;
     this.outgoing = [];
     const client = this.client;
     if (client === null || batch.length === 0) return;
-    client
+    await client
       .query("select pg_notify(c, p) from unnest($1::text[], $2::text[]) as n(c, p)", [
         batch.map((n) => n.channel),
         batch.map((n) => n.payload),
       ])
-      .catch((error: unknown) =>
-        this.logger.warn(
-          { event_type: "SYSTEM", action: "notify", result: "FAILURE", err: error },
-          "sending notifications failed; other processes fall back to their safety poll",
-        ),
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.logger.warn(
+            { event_type: "SYSTEM", action: "notify", result: "FAILURE", err: error },
+            "sending notifications failed; other processes fall back to their safety poll",
+          ),
       );
   }
 
