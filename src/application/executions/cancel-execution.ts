@@ -69,6 +69,8 @@ export class CancelExecution {
         await this.runner.announceCancel(executionId);
         // A run seen running never becomes pending again.
         if (execution.status === "pending") await this.cancelIfPending(execution, now);
+        // Claimed here meanwhile (after the request was stored, before this runner heard).
+        this.runner.cancelRequested(executionId);
       }
       ended = await wait.until(this.waitMs);
     } finally {
