@@ -173,7 +173,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       get(Tokens.IdGenerator),
       get(Tokens.Clock),
       get(Auditor),
-      () => runner.queued(),
+      (executionId) => runner.queued(executionId),
     );
   });
   bind(GetExecution).toDynamicValue(({ get }) => new GetExecution(get(ExecutionAccess)));

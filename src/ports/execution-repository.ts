@@ -92,14 +92,15 @@ export interface ExecutionRepository {
    * lease, sets them running with a lease for `owner` until `leaseUntil`, and returns them.
    * Safe with several processes on PostgreSQL (FOR UPDATE SKIP LOCKED). With `orphans`
    * (PostgreSQL, for a runner holding its liveness lock), running executions whose owner's
-   * liveness lock is gone are claimable too, whatever their lease says.
+   * liveness lock is gone are claimable too, whatever their lease says. With `only`, just
+   * those executions, if still pending (PostgreSQL; SQLite claims whatever is claimable).
    */
   claim(
     owner: string,
     now: Date,
     leaseUntil: Date,
     limit: number,
-    options?: { orphans?: boolean },
+    options?: { orphans?: boolean; only?: string[] },
   ): Promise<ClaimedExecution[]>;
   /**
    * Extends the leases of these claims (each id with its claim's token) while the run is still

@@ -32,7 +32,7 @@ export class ExecuteWorkflow {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly auditor: Auditor,
-    private readonly wakeRunner: () => void,
+    private readonly wakeRunner: (executionId: string) => void,
   ) {}
 
   async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
@@ -121,7 +121,7 @@ export class ExecuteWorkflow {
       if (winner === null) throw error;
       return sameWorkflow(winner, input.workflowId);
     }
-    this.wakeRunner();
+    this.wakeRunner(execution.executionId);
     this.auditor.recorded(audit);
     return execution;
   }

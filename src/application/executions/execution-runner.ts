@@ -19,6 +19,7 @@ import type {
 import type { Logger } from "../../ports/logger.js";
 import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { ClaimDemand } from "./claim-demand.js";
 import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
@@ -59,13 +60,11 @@ interface ActiveRun {
 type AbortCause = "cancel" | "shutdown" | "lease_lost";
 
 /**
- * Claims pending executions (and running ones whose lease expired after a crash) from the
- * database, runs them on the engine, persists node runs as they finish and writes the terminal
- * state with a compare-and-set. Every write is fenced by the claim's token: once another claim
- * took a run ("lease lost": this process stalled past its lease), the run is aborted here at
- * once and nothing more is written for it. A run aborted for shutdown or lease loss stores no
- * record for the nodes the abort interrupted: the next owner resumes at the last stored node
- * boundary.
+ * Claims pending executions (and running ones whose lease expired after a crash), runs them on
+ * the engine, persists node runs as they finish and writes the terminal state with a
+ * compare-and-set. Every write is fenced by the claim's token: after another claim took a run
+ * ("lease lost") it is aborted here at once and nothing more is written for it. A run aborted
+ * for shutdown or lease loss stores nothing for the nodes the abort interrupted.
  */
 export class ExecutionRunner {
   private readonly active = new Map<string, ActiveRun>();
@@ -73,13 +72,7 @@ export class ExecutionRunner {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
-  /**
-   * Whether claimable work may be waiting that this runner left (its last claim filled every
-   * free slot, or it was woken while full): only then does a finished run trigger a claim.
-   * Without it every finished run would issue a claim that, with several processes, mostly
-   * finds nothing (the others took their own work).
-   */
-  private backlog = true;
+  private readonly demand = new ClaimDemand();
   private renewTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -104,11 +97,16 @@ export class ExecutionRunner {
    * A new execution was stored: claim it here when there is a free slot, else wake idle
    * runners in the other processes.
    */
-  queued(): void {
-    if (this.active.size < this.options.concurrency) this.wake();
-    else {
-      this.backlog = true;
+  queued(executionId?: string): void {
+    if (this.active.size >= this.options.concurrency) {
+      this.demand.full();
       this.coordination?.announceWork();
+    } else if (executionId === undefined || this.coordination === null) {
+      this.wake();
+    } else {
+      this.demand.acknowledge(executionId);
+      this.woken = true;
+      this.wakeUp?.();
     }
   }
 
@@ -152,6 +150,7 @@ export class ExecutionRunner {
 
   /** Looks for work now instead of at the next poll. */
   wake(): void {
+    this.demand.anything();
     this.woken = true;
     this.wakeUp?.();
   }
@@ -192,7 +191,9 @@ export class ExecutionRunner {
       this.woken = false;
       // Without its liveness lock, a run claimed here would look orphaned to the others.
       const live = this.coordination === null || this.coordination.live;
-      if (free > 0 && live) {
+      if (free <= 0 || !live) this.demand.full();
+      const demand = free > 0 && live ? this.demand.take() : null;
+      if (demand !== null) {
         try {
           const now = this.clock.now();
           const batch = await this.executions.claim(
@@ -200,16 +201,15 @@ export class ExecutionRunner {
             new Date(now),
             new Date(now + this.options.leaseMs),
             free,
-            { orphans: this.coordination !== null },
+            { orphans: this.coordination !== null, ...(demand === "any" ? {} : { only: demand }) },
           );
           claimed = batch.length;
-          this.backlog = claimed === free;
+          this.demand.claimed(demand, free, claimed);
           for (const item of batch) this.launch(item);
         } catch (error) {
+          this.demand.failed();
           this.logger.error({ event_type: "ERROR", err: error }, "claiming executions failed");
         }
-      } else {
-        this.backlog = true;
       }
       if (this.stopped) break;
       if (claimed > 0 && claimed === free) continue;
@@ -222,7 +222,10 @@ export class ExecutionRunner {
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
+      const timer = setTimeout(() => {
+        this.demand.anything();
+        done();
+      }, this.options.pollMs);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -252,7 +255,7 @@ export class ExecutionRunner {
       )
       .finally(() => {
         if (this.active.get(id) === entry) this.active.delete(id);
-        if (this.backlog) this.wake();
+        if (this.demand.waiting) this.wake();
       });
     this.active.set(id, entry);
   }

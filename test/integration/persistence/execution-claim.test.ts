@@ -178,6 +178,21 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     );
   });
 
+  test("a claim of chosen executions takes those still pending (PostgreSQL: only those)", async () => {
+    const [older, mine, done] = await insertMany(3);
+    assert.ok(older && mine && done);
+    await executions.finish(done.executionId, outcome());
+    const chosen = [mine.executionId, done.executionId, "no-such-execution"];
+    const claimed = await executions.claim("runner-1", at(0), at(60_000), 5, { only: chosen });
+    const ids = claimed.map((c) => c.execution.executionId);
+    assert.ok(ids.includes(mine.executionId));
+    assert.ok(!ids.includes(done.executionId), "a finished one is not claimed");
+    if (db.persistence.dialect === "postgresql") {
+      assert.deepEqual(ids, [mine.executionId], "the older pending one is left to its process");
+    }
+    assert.deepEqual(await executions.claim("runner-1", at(0), at(60_000), 5, { only: [] }), []);
+  });
+
   test("a finish guarded as never claimed applies only to a pending run", async () => {
     // The claim takes the older one.
     const [taken, waiting] = await insertMany(2);

@@ -115,15 +115,17 @@ export class SqlExecutionRepository implements ExecutionRepository {
     now: Date,
     leaseUntil: Date,
     limit: number,
-    options: { orphans?: boolean } = {},
+    options: { orphans?: boolean; only?: string[] } = {},
   ): Promise<ClaimedExecution[]> {
-    if (limit <= 0) return [];
-    const statement = claimStatement(this.db.dialect, options.orphans ?? false);
+    if (limit <= 0 || options.only?.length === 0) return [];
+    const chosen = options.only !== undefined;
+    const statement = claimStatement(this.db.dialect, options.orphans ?? false, chosen);
     const { rows } = await this.db.runWrite(statement, {
       owner,
       now,
       leaseUntil,
       limit,
+      ids: options.only ?? [],
     });
     const claimed = rows.map((row) => ({
       execution: executionFromRow(row),

@@ -1,5 +1,6 @@
 import { type QueryCreator, type SelectQueryBuilder, sql } from "kysely";
 import { livenessHeld } from "../coordination/liveness-lock.js";
+import { inList } from "../database/sql-fragments.js";
 import { type Params, Statement } from "../database/statement.js";
 import type { Dialect } from "../dialect.js";
 import type { Database, Row } from "../entities/index.js";
@@ -9,6 +10,8 @@ interface ClaimParams {
   now: Date;
   leaseUntil: Date;
   limit: number;
+  /** Only for the claim of chosen executions. */
+  ids: string[];
 }
 
 type Candidates = SelectQueryBuilder<
@@ -102,7 +105,45 @@ const postgresClaim = (orphans: boolean) =>
     "workflow_executions",
   );
 
-const postgresClaims = { plain: postgresClaim(false), withOrphans: postgresClaim(true) };
+/**
+ * PostgreSQL: takes these pending executions (the ones this process acknowledged), and no
+ * other: claiming its own work does not race the other processes for theirs.
+ */
+const postgresClaimChosen = new Statement<ClaimParams, Row<"workflow_executions">>(
+  ({ db, dialect, param }) =>
+    db
+      .with("picked", (db) =>
+        db
+          .selectFrom("workflow_executions")
+          .select("execution_id")
+          .where(inList(dialect, "execution_id", param.list("ids")))
+          .where("status", "=", "pending")
+          .orderBy("created_at")
+          .orderBy("execution_id")
+          .limit(param("limit"))
+          .forUpdate()
+          .skipLocked(),
+      )
+      .updateTable("workflow_executions as e")
+      .set((eb) => ({
+        status: "running",
+        lease_owner: param("owner"),
+        lease_expires_at: param("leaseUntil"),
+        start_time: eb.fn.coalesce("e.start_time", eb.val(param("now"))),
+        claim_count: eb("e.claim_count", "+", 1),
+        updated_at: param("now"),
+      }))
+      .from("picked")
+      .whereRef("e.execution_id", "=", "picked.execution_id")
+      .returningAll("e"),
+  "workflow_executions",
+);
+
+const postgresClaims = {
+  plain: postgresClaim(false),
+  withOrphans: postgresClaim(true),
+  chosen: postgresClaimChosen,
+};
 
 /**
  * SQLite: one guarded UPDATE … RETURNING. A statement runs alone (one writer per database);
@@ -138,8 +179,10 @@ const sqliteClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
   "workflow_executions",
 );
 
-export function claimStatement(dialect: Dialect, orphans: boolean) {
+/** SQLite (one process) always claims whatever is claimable. */
+export function claimStatement(dialect: Dialect, orphans: boolean, chosen: boolean) {
   if (dialect === "sqlite") return sqliteClaim;
+  if (chosen) return postgresClaims.chosen;
   return orphans ? postgresClaims.withOrphans : postgresClaims.plain;
 }
 
