@@ -22,6 +22,8 @@ export const configVariables = [
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
   "WATCH_POLL_MS",
+  "COMMUNITY_RUN_RATE_LIMIT",
+  "COMMUNITY_RUN_RATE_WINDOW_SECONDS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -106,6 +108,12 @@ interface RunnerConfig {
   watchPollMs: number;
 }
 
+interface TriggersConfig {
+  /** Runs one community may start per window (every way of starting counts); 0 = no limit. */
+  communityRunRate: number;
+  communityRunWindowSeconds: number;
+}
+
 interface TelemetryConfig {
   serviceName: string;
   /** Prometheus `/metrics`. */
@@ -125,6 +133,7 @@ export interface Config {
   limits: EngineLimitsConfig;
   outbound: OutboundConfig;
   runner: RunnerConfig;
+  triggers: TriggersConfig;
   telemetry: TelemetryConfig;
 }
 
@@ -209,6 +218,10 @@ export function parseConfig(raw: RawEnv): Config {
       pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
       watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
+    },
+    triggers: {
+      communityRunRate: p.int("COMMUNITY_RUN_RATE_LIMIT", 0, 0, 1_000_000),
+      communityRunWindowSeconds: p.int("COMMUNITY_RUN_RATE_WINDOW_SECONDS", 60, 1, 86_400),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -5,6 +5,8 @@ import type { ListExecutions } from "./executions/list-executions.js";
 import type { TestWorkflow } from "./executions/test-workflow.js";
 import type { WatchExecution } from "./executions/watch-execution.js";
 import type { ManagePermissions } from "./permissions/manage-permissions.js";
+import type { CommunityStopSwitch } from "./triggers/community-stop-switch.js";
+import type { DispatchChatEvent } from "./triggers/dispatch-chat-event.js";
 import type { ArchiveWorkflow } from "./workflows/archive-workflow.js";
 import type { CreateWorkflow } from "./workflows/create-workflow.js";
 import type { GetWorkflow } from "./workflows/get-workflow.js";
@@ -29,4 +31,6 @@ export interface WorkflowUseCases {
   listExecutions: ListExecutions;
   testWorkflow: TestWorkflow;
   watchExecution: WatchExecution;
+  dispatchChatEvent: DispatchChatEvent;
+  communityStops: CommunityStopSwitch;
 }

@@ -10,6 +10,8 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.ExecutionRepository).toConstantValue(persistence.executions);
     bind(Tokens.PermissionRepository).toConstantValue(persistence.permissions);
     bind(Tokens.ApiKeyRepository).toConstantValue(persistence.apiKeys);
+    bind(Tokens.TriggerStore).toConstantValue(persistence.triggers);
+    bind(Tokens.CommunityStops).toConstantValue(persistence.communityStops);
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

@@ -19,6 +19,7 @@ import { grpcModule, RpcHandler } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
 import { Tokens } from "./tokens.js";
+import { triggersModule } from "./triggers.module.js";
 import { workflowModule } from "./workflow.module.js";
 
 interface StartServiceOptions {
@@ -77,6 +78,7 @@ export async function startService(
       persistenceModule(persistence),
       applicationModule,
       workflowModule,
+      triggersModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
       grpcModule(shutdown.signal),
     );

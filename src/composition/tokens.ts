@@ -10,11 +10,13 @@ import type { Clock } from "../domain/ports/clock.js";
 import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js";
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
+import type { CommunityStops } from "../ports/community-stops.js";
 import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
+import type { DispatchLog, TriggerAdmission, TriggerIndex } from "../ports/trigger-store.js";
 import type { WorkflowRepository } from "../ports/workflow-repository.js";
 
 /** A typed identifier for something bound by an interface or function type. */
@@ -40,6 +42,8 @@ export const Tokens = {
   ExecutionRepository: token<ExecutionRepository>("ExecutionRepository"),
   PermissionRepository: token<PermissionRepository>("PermissionRepository"),
   ApiKeyRepository: token<ApiKeyRepository>("ApiKeyRepository"),
+  TriggerStore: token<TriggerIndex & TriggerAdmission & DispatchLog>("TriggerStore"),
+  CommunityStops: token<CommunityStops>("CommunityStops"),
   /** The persistent audit trail, also written to the structured log. */
   AuditLog: token<AuditLog>("AuditLog"),
 

@@ -13,6 +13,10 @@ import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
 import { ManagePermissions } from "../application/permissions/manage-permissions.js";
 import { Auditor } from "../application/shared/audit.js";
+import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
+import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { StartGuard } from "../application/triggers/start-guard.js";
+import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
 import { ArchiveWorkflow } from "../application/workflows/archive-workflow.js";
 import { CreateWorkflow } from "../application/workflows/create-workflow.js";
 import { GetWorkflow } from "../application/workflows/get-workflow.js";
@@ -23,6 +27,7 @@ import { ValidateWorkflow } from "../application/workflows/validate-workflow.js"
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { Config } from "../config.js";
 import type { EngineLimits } from "../domain/engine/engine-types.js";
+import { chatTriggerRules } from "../domain/triggers/trigger-plan.js";
 import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
 import { Tokens } from "./tokens.js";
 
@@ -148,6 +153,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         get(Tokens.WorkflowValidator),
         get(Tokens.Clock),
         get(Auditor),
+        (workflow) => chatTriggerRules(workflow, get(Tokens.ExpressionCompiler)),
       ),
   );
   bind(ManagePermissions).toDynamicValue(
@@ -168,6 +174,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       get(Tokens.Clock),
       get(Auditor),
       () => runner.wake(),
+      { gate: get(TriggerAdmissionGate), guard: get(StartGuard) },
     );
   });
   bind(GetExecution).toDynamicValue(({ get }) => new GetExecution(get(ExecutionAccess)));
@@ -223,5 +230,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     listExecutions: get(ListExecutions),
     testWorkflow: get(TestWorkflow),
     watchExecution: get(WatchExecution),
+    dispatchChatEvent: get(DispatchChatEvent),
+    communityStops: get(CommunityStopSwitch),
   }));
 });

@@ -32,7 +32,10 @@ export type ErrorReason =
   | "LOOP_LIMIT_EXCEEDED"
   | "LOOP_DEPTH_EXCEEDED"
   | "PAYLOAD_TOO_LARGE"
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  | "COOLDOWN"
+  | "RATE_LIMITED"
+  | "COMMUNITY_STOPPED";
 
 export interface FieldViolation {
   field: string;

@@ -3,8 +3,10 @@ import { dirname } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
 import type { ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { AuditLog } from "../../ports/audit-log.js";
+import type { CommunityStops } from "../../ports/community-stops.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { PermissionRepository } from "../../ports/permission-repository.js";
+import type { DispatchLog, TriggerAdmission, TriggerIndex } from "../../ports/trigger-store.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { ormOptions } from "./database/orm-options.js";
 import { SqlDatabase } from "./database/sql-database.js";
@@ -14,8 +16,10 @@ import type { Dialect } from "./dialect.js";
 import type { AuditEventReader } from "./repositories/audit-event-filter.js";
 import { SqlApiKeyRepository } from "./repositories/sql-api-key-repository.js";
 import { SqlAuditLog } from "./repositories/sql-audit-log.js";
+import { SqlCommunityStops } from "./repositories/sql-community-stops.js";
 import { SqlExecutionRepository } from "./repositories/sql-execution-repository.js";
 import { SqlPermissionRepository } from "./repositories/sql-permission-repository.js";
+import { SqlTriggerStore } from "./repositories/sql-trigger-store.js";
 import { SqlWorkflowRepository } from "./repositories/sql-workflow-repository.js";
 import { type MigrationStatus, migrationStatus, runMigrations } from "./run-migrations.js";
 
@@ -42,6 +46,9 @@ export interface Persistence {
   readonly executions: ExecutionRepository;
   readonly permissions: PermissionRepository;
   readonly apiKeys: ApiKeyRepository;
+  /** The trigger index, atomic admissions and dispatched event ids. */
+  readonly triggers: TriggerIndex & TriggerAdmission & DispatchLog;
+  readonly communityStops: CommunityStops;
   /** Persists audit events only; structured logging is layered on top elsewhere. */
   readonly auditLog: AuditLog;
   /** Reads the persisted audit trail (admin tools, tests). */
@@ -87,6 +94,8 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       executions: new SqlExecutionRepository(db),
       permissions: new SqlPermissionRepository(db),
       apiKeys: new SqlApiKeyRepository(db),
+      triggers: new SqlTriggerStore(db),
+      communityStops: new SqlCommunityStops(db),
       auditLog,
       auditEvents: auditLog,
       migrationStatus: () => migrationStatus(orm),

@@ -60,7 +60,13 @@ export function errorToReply(error: unknown, logger: Logger, context: ErrorConte
       "REST request failed",
     );
   }
-  return errorReply(status, error.reason, error.message, errorDetails(error));
+  const retryAfterMs = error.metadata.retry_after_ms;
+  // A limit refusal tells HTTP clients when to come back, in whole seconds.
+  const headers =
+    status === 429 && retryAfterMs !== undefined
+      ? { "retry-after": String(Math.max(1, Math.ceil(Number(retryAfterMs) / 1000))) }
+      : undefined;
+  return errorReply(status, error.reason, error.message, errorDetails(error), headers);
 }
 
 export function errorDetails(error: DomainError): JsonObject {

@@ -14,6 +14,7 @@ import { headerValue, type RequestContext, type Route } from "./route.js";
 import { Router } from "./router.js";
 import { executionRoutes } from "./routes/execution-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
+import { triggerRoutes } from "./routes/trigger-routes.js";
 import { workflowRoutes } from "./routes/workflow-routes.js";
 import { sendReply } from "./send-reply.js";
 
@@ -55,6 +56,7 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
     ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
     ...workflowRoutes(deps.useCases),
     ...executionRoutes(deps.useCases),
+    ...triggerRoutes(deps.useCases),
   ]) {
     router.add(definition.method, definition.path, definition.route);
   }

@@ -8,6 +8,9 @@ import type { IdGenerator } from "../../ports/id-generator.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
+import { newExecution } from "../triggers/new-execution.js";
+import type { StartGuard } from "../triggers/start-guard.js";
+import type { TriggerAdmissionGate } from "../triggers/trigger-admission-gate.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
 export interface ExecuteWorkflowInput {
@@ -33,6 +36,8 @@ export class ExecuteWorkflow {
     private readonly clock: Clock,
     private readonly auditor: Auditor,
     private readonly wakeRunner: () => void,
+    /** The trigger limits and the community stop switch (absent: neither applies). */
+    private readonly limits: { gate: TriggerAdmissionGate; guard: StartGuard } | null = null,
   ) {}
 
   async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
@@ -73,11 +78,11 @@ export class ExecuteWorkflow {
         { metadata: { workflow_id: workflow.workflowId, status: workflow.status } },
       );
     }
-    const execution: Execution = {
+    await this.limits?.guard.requireRunning(workflow.communityId, principal, "execute_workflow");
+    const execution: Execution = newExecution({
       executionId: this.ids.next(),
       workflowId: workflow.workflowId,
       workflowVersion: workflow.publishedVersion,
-      status: "pending",
       communityId: workflow.communityId,
       entityId: workflow.entityId,
       triggeredBy: principal.userId,
@@ -91,19 +96,7 @@ export class ExecuteWorkflow {
       inputVariables: input.variables,
       idempotencyKey: key === "" ? null : key,
       createdAt: now,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null,
-      nodesExecuted: 0,
-      totalNodes: 0,
-      failedNodes: [],
-      errorReason: null,
-      errorMessage: null,
-      errorNodeId: null,
-      finalOutput: null,
-      finalVariables: {},
-      cancelRequestedAt: null,
-    };
+    });
     const audit = this.auditor.successEvent(
       principal,
       "execute_workflow",
@@ -111,7 +104,16 @@ export class ExecuteWorkflow {
       { version: execution.workflowVersion, trigger_source: execution.trigger.triggerSource },
     );
     try {
-      await this.executions.insert(execution, audit);
+      if (this.limits === null) await this.executions.insert(execution, audit);
+      else {
+        const runFor = {
+          platform: execution.trigger.platform,
+          channelId: String(execution.entityId),
+          userId: principal.userId,
+          roles: principal.roles,
+        };
+        await this.limits.gate.admitApiRun(execution, audit, runFor, now.getTime());
+      }
     } catch (error) {
       // A concurrent request with the same key won the insert: answer with its execution.
       const winner =

@@ -29,7 +29,8 @@ export class ArchiveWorkflow {
       status: "archived",
       updatedAt: new Date(this.clock.now()),
     };
-    await this.workflows.save(archived, current.version);
+    // An archived workflow leaves the trigger index: nothing starts it any more.
+    await this.workflows.save(archived, current.version, undefined, []);
     await this.auditor.success(principal, "delete_workflow", {
       communityId: archived.communityId,
       workflowId,

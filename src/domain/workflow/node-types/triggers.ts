@@ -1,113 +1,26 @@
 import type { JsonObject } from "../../json.js";
-import type { ConfigReader } from "../config-reader.js";
-import { defineNodeType, type FieldDoc } from "../node-type-spec.js";
+import { checkEventFilter } from "../../triggers/event-filters.js";
+import { defineNodeType } from "../node-type-spec.js";
 import { checkCron } from "./cron.js";
+import { cooldownFields, parseCooldowns, platformsDoc, triggerCommand } from "./trigger-command.js";
+import {
+  parseTriggerLimits,
+  type TriggerLimitsConfig,
+  triggerLimitFields,
+} from "./trigger-limits.js";
+
+export { triggerCommand };
 
 const triggerPorts = ["output"] as const;
 const portsDoc = "out: `output` (fires with the trigger data)";
 
-interface CommandTriggerConfig {
-  commandPattern: string;
-  platforms: string[];
-  requireMod: boolean;
-  requireBotOwner: boolean;
-  requirePermission: string | null;
-  cooldownSeconds: number;
-  userCooldownSeconds: number;
-  messageMinLength: number;
-  caseSensitive: boolean;
-}
-
-const platformsDoc: FieldDoc = {
-  name: "platforms",
-  type: "string[]",
-  default: "(required)",
-  description: "Platforms the trigger listens on, at least one (e.g. twitch, discord, slack).",
-};
-
-export const triggerCommand = defineNodeType<CommandTriggerConfig>({
-  type: "trigger_command",
-  category: "trigger",
-  summary:
-    "Entry point for a chat command. The caller (command router) matches the pattern, cooldowns and permissions before starting the execution; the node's output is the trigger data.",
-  inputPorts: [],
-  portsDoc,
-  fields: [
-    {
-      name: "command_pattern",
-      type: "string",
-      default: "(required)",
-      description: "Command text, e.g. `!hello`.",
-    },
-    platformsDoc,
-    {
-      name: "require_mod",
-      type: "bool",
-      default: "false",
-      description: "Only moderators may trigger.",
-    },
-    {
-      name: "require_bot_owner",
-      type: "bool",
-      default: "false",
-      description: "Only the bot owner may trigger.",
-    },
-    {
-      name: "require_permission",
-      type: "string|null",
-      default: "null",
-      description: "Permission name required.",
-    },
-    {
-      name: "cooldown_seconds",
-      type: "number",
-      default: "0",
-      description: "Global cooldown, >= 0.",
-    },
-    {
-      name: "user_cooldown_seconds",
-      type: "number",
-      default: "0",
-      description: "Per-user cooldown, >= 0.",
-    },
-    {
-      name: "message_min_length",
-      type: "int",
-      default: "0",
-      description: "Minimum message length, >= 0.",
-    },
-    {
-      name: "case_sensitive",
-      type: "bool",
-      default: "false",
-      description: "Match the pattern case-sensitively.",
-    },
-  ],
-  parse(r: ConfigReader): CommandTriggerConfig {
-    const permission = r.value("require_permission");
-    if (permission !== undefined && permission !== null && typeof permission !== "string") {
-      r.error("require_permission", "must be a string or null");
-    }
-    return {
-      commandPattern: r.string("command_pattern", "", { required: true }),
-      platforms: r.stringList("platforms", { nonEmpty: true }),
-      requireMod: r.boolean("require_mod", false),
-      requireBotOwner: r.boolean("require_bot_owner", false),
-      requirePermission: typeof permission === "string" ? permission : null,
-      cooldownSeconds: r.number("cooldown_seconds", 0, { min: 0 }),
-      userCooldownSeconds: r.number("user_cooldown_seconds", 0, { min: 0 }),
-      messageMinLength: r.number("message_min_length", 0, { min: 0, integer: true }),
-      caseSensitive: r.boolean("case_sensitive", false),
-    };
-  },
-  outputPorts: () => triggerPorts,
-});
-
-interface EventTriggerConfig {
+export interface EventTriggerConfig extends TriggerLimitsConfig {
   eventType: string;
   platforms: string[];
   eventFilters: JsonObject;
 }
+
+const eventTypePattern = /^[a-z][a-z0-9_.]{0,63}$/;
 
 export const triggerEvent = defineNodeType<EventTriggerConfig>({
   type: "trigger_event",
@@ -120,21 +33,35 @@ export const triggerEvent = defineNodeType<EventTriggerConfig>({
       name: "event_type",
       type: "string",
       default: "(required)",
-      description: "Event name, e.g. `follow`.",
+      description:
+        "Event name, e.g. `follow`, `subscription`, `raid`, `cheer`, `message` (lower case letters, digits, `_`, `.`).",
     },
     platformsDoc,
     {
       name: "event_filters",
       type: "object",
       default: "{}",
-      description: "Filters the event source applies.",
+      description:
+        "Conditions on the event, all must hold: `{path: value}` with a dotted path into the event (`data.amount`, `user.name`, `message`); the value is a scalar (equal), a list (one of), or `{min, max, contains, in}`.",
     },
+    ...cooldownFields,
+    ...triggerLimitFields,
   ],
   parse(r) {
+    const eventType = r.string("event_type", "", { required: true });
+    if (eventType.trim() !== "" && !eventTypePattern.test(eventType)) {
+      r.error("event_type", "must be lower case letters, digits, _ or . (at most 64)");
+    }
+    const eventFilters = r.object("event_filters");
+    for (const [path, expected] of Object.entries(eventFilters)) {
+      const problem = checkEventFilter(expected);
+      if (problem !== null) r.error(`event_filters.${path}`, problem);
+    }
     return {
-      eventType: r.string("event_type", "", { required: true }),
+      ...parseTriggerLimits(r, parseCooldowns(r)),
+      eventType,
       platforms: r.stringList("platforms", { nonEmpty: true }),
-      eventFilters: r.object("event_filters"),
+      eventFilters,
     };
   },
   outputPorts: () => triggerPorts,

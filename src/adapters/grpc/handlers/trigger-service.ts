@@ -1,0 +1,58 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { WorkflowUseCases } from "../../../application/workflow-use-cases.js";
+import type { TriggerService } from "../../../gen/waddlebot/workflow/v1/trigger_service_pb.js";
+import type { CommunityStop } from "../../../ports/community-stops.js";
+import { principalOf } from "../context-keys.js";
+import { chatEventFromProto, dispatchResultToProto } from "../mappers/dispatch-to-proto.js";
+import { toSafeNumber, toTimestamp } from "../mappers/proto-scalars.js";
+
+export function triggerServiceHandlers(
+  useCases: WorkflowUseCases,
+): ServiceImpl<typeof TriggerService> {
+  return {
+    async dispatchChatEvent(req, ctx) {
+      const result = await useCases.dispatchChatEvent.execute(
+        principalOf(ctx),
+        chatEventFromProto(req.event),
+      );
+      return dispatchResultToProto(result);
+    },
+
+    async stopCommunity(req, ctx) {
+      const result = await useCases.communityStops.stop(
+        principalOf(ctx),
+        toSafeNumber(req.communityId, "community_id"),
+        req.reason,
+      );
+      return {
+        stop: stopToProto(result.stop),
+        cancelledExecutionIds: result.cancelledExecutionIds,
+      };
+    },
+
+    async resumeCommunity(req, ctx) {
+      await useCases.communityStops.resume(
+        principalOf(ctx),
+        toSafeNumber(req.communityId, "community_id"),
+      );
+      return {};
+    },
+
+    async getCommunityStop(req, ctx) {
+      const stop = await useCases.communityStops.get(
+        principalOf(ctx),
+        toSafeNumber(req.communityId, "community_id"),
+      );
+      return stop === null ? {} : { stop: stopToProto(stop) };
+    },
+  };
+}
+
+function stopToProto(stop: CommunityStop) {
+  return {
+    communityId: BigInt(stop.communityId),
+    stoppedAt: toTimestamp(stop.stoppedAt),
+    stoppedBy: stop.stoppedBy,
+    reason: stop.reason,
+  };
+}

@@ -1,0 +1,52 @@
+import { ContainerModule } from "inversify";
+import { ExecutionRunner } from "../application/executions/execution-runner.js";
+import { Auditor } from "../application/shared/audit.js";
+import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
+import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { StartGuard } from "../application/triggers/start-guard.js";
+import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
+import { Tokens } from "./tokens.js";
+
+/** Chat event dispatch, run admission under limits, and the community stop switch. */
+export const triggersModule = new ContainerModule(({ bind }) => {
+  bind(TriggerAdmissionGate).toDynamicValue(({ get }) => {
+    const { triggers } = get(Tokens.Config);
+    return new TriggerAdmissionGate(
+      get(Tokens.ExecutionRepository),
+      get(Tokens.TriggerStore),
+      get(Tokens.TriggerStore),
+      triggers.communityRunRate === 0
+        ? null
+        : { max: triggers.communityRunRate, windowMs: triggers.communityRunWindowSeconds * 1000 },
+    );
+  });
+  bind(StartGuard).toDynamicValue(
+    ({ get }) => new StartGuard(get(Tokens.CommunityStops), get(Auditor)),
+  );
+  bind(DispatchChatEvent).toDynamicValue(({ get }) => {
+    const runner = get(ExecutionRunner);
+    return new DispatchChatEvent(
+      get(Tokens.TriggerStore),
+      get(Tokens.TriggerStore),
+      get(TriggerAdmissionGate),
+      get(StartGuard),
+      get(Tokens.WorkflowRepository),
+      get(Tokens.IdGenerator),
+      get(Tokens.Clock),
+      get(Auditor),
+      get(Tokens.Logger),
+      () => runner.wake(),
+    );
+  });
+  bind(CommunityStopSwitch).toDynamicValue(({ get }) => {
+    const runner = get(ExecutionRunner);
+    return new CommunityStopSwitch(
+      get(Tokens.CommunityStops),
+      get(Tokens.ExecutionRepository),
+      (executionId) => runner.cancelLocal(executionId),
+      get(Tokens.Clock),
+      get(Auditor),
+      get(Tokens.Logger),
+    );
+  });
+});
