@@ -138,7 +138,7 @@ export function slowTrigger(config: JsonObject, delayMs = 120_000): WorkflowSpec
       node("wait", "action_delay", { delay_ms: delayMs }),
       node("end", "flow_end"),
     ],
-    edges: [edge("start", "output", "wait"), edge("wait", "output", "end")],
+    edges: [edge("start", "output", "wait"), edge("wait", "success", "end")],
   };
 }
 
