@@ -24,6 +24,7 @@ export const configVariables = [
   "WATCH_POLL_MS",
   "COMMUNITY_RUN_RATE_LIMIT",
   "COMMUNITY_RUN_RATE_WINDOW_SECONDS",
+  "WEBHOOK_SECRET_KEY",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -112,6 +113,8 @@ interface TriggersConfig {
   /** Runs one community may start per window (every way of starting counts); 0 = no limit. */
   communityRunRate: number;
   communityRunWindowSeconds: number;
+  /** 32 bytes (as hex) that seal webhook secrets (AES-256-GCM); null: no signed webhooks. */
+  webhookSecretKey: string | null;
 }
 
 interface TelemetryConfig {
@@ -171,6 +174,17 @@ export function parseConfig(raw: RawEnv): Config {
     // The value is not echoed: it may carry a password.
     problems.push("DATABASE_URL must be a postgres://, postgresql://, sqlite: or file: URL");
   }
+  const webhookKeyText = p.text("WEBHOOK_SECRET_KEY");
+  let webhookSecretKey: string | null = null;
+  if (webhookKeyText !== null) {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(webhookKeyText)
+      ? Buffer.from(webhookKeyText, "hex")
+      : Buffer.from(webhookKeyText, "base64");
+    // The value is not echoed: it is a key.
+    if (bytes.length !== 32)
+      problems.push("WEBHOOK_SECRET_KEY must be 32 bytes, as 64 hex digits or base64");
+    else webhookSecretKey = bytes.toString("hex");
+  }
   const adminApiKey = p.text("ADMIN_API_KEY");
   if (adminApiKey !== null && (adminApiKey.length < 16 || adminApiKey.length > 512)) {
     problems.push("ADMIN_API_KEY must be 16 to 512 characters long");
@@ -222,6 +236,7 @@ export function parseConfig(raw: RawEnv): Config {
     triggers: {
       communityRunRate: p.int("COMMUNITY_RUN_RATE_LIMIT", 0, 0, 1_000_000),
       communityRunWindowSeconds: p.int("COMMUNITY_RUN_RATE_WINDOW_SECONDS", 60, 1, 86_400),
+      webhookSecretKey,
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -7,6 +7,7 @@ import type { WatchExecution } from "./executions/watch-execution.js";
 import type { ManagePermissions } from "./permissions/manage-permissions.js";
 import type { CommunityStopSwitch } from "./triggers/community-stop-switch.js";
 import type { DispatchChatEvent } from "./triggers/dispatch-chat-event.js";
+import type { ManageWebhooks } from "./triggers/manage-webhooks.js";
 import type { ArchiveWorkflow } from "./workflows/archive-workflow.js";
 import type { CreateWorkflow } from "./workflows/create-workflow.js";
 import type { GetWorkflow } from "./workflows/get-workflow.js";
@@ -33,4 +34,5 @@ export interface WorkflowUseCases {
   watchExecution: WatchExecution;
   dispatchChatEvent: DispatchChatEvent;
   communityStops: CommunityStopSwitch;
+  webhooks: ManageWebhooks;
 }

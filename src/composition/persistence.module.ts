@@ -12,6 +12,7 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.ApiKeyRepository).toConstantValue(persistence.apiKeys);
     bind(Tokens.TriggerStore).toConstantValue(persistence.triggers);
     bind(Tokens.CommunityStops).toConstantValue(persistence.communityStops);
+    bind(Tokens.WebhookStore).toConstantValue(persistence.webhooks);
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

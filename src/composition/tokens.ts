@@ -17,6 +17,8 @@ import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
 import type { DispatchLog, TriggerAdmission, TriggerIndex } from "../ports/trigger-store.js";
+import type { WebhookSecurity } from "../ports/webhook-security.js";
+import type { WebhookStore } from "../ports/webhook-store.js";
 import type { WorkflowRepository } from "../ports/workflow-repository.js";
 
 /** A typed identifier for something bound by an interface or function type. */
@@ -44,6 +46,8 @@ export const Tokens = {
   ApiKeyRepository: token<ApiKeyRepository>("ApiKeyRepository"),
   TriggerStore: token<TriggerIndex & TriggerAdmission & DispatchLog>("TriggerStore"),
   CommunityStops: token<CommunityStops>("CommunityStops"),
+  WebhookStore: token<WebhookStore>("WebhookStore"),
+  WebhookSecurity: token<WebhookSecurity>("WebhookSecurity"),
   /** The persistent audit trail, also written to the structured log. */
   AuditLog: token<AuditLog>("AuditLog"),
 

@@ -1,10 +1,14 @@
 import { ContainerModule } from "inversify";
+import { CryptoWebhookSecurity } from "../adapters/webhooks/crypto-webhook-security.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import { Auditor } from "../application/shared/audit.js";
 import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
 import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { ManageWebhooks } from "../application/triggers/manage-webhooks.js";
+import { ReceiveWebhook } from "../application/triggers/receive-webhook.js";
 import { StartGuard } from "../application/triggers/start-guard.js";
 import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
+import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import { Tokens } from "./tokens.js";
 
 /** Chat event dispatch, run admission under limits, and the community stop switch. */
@@ -38,6 +42,35 @@ export const triggersModule = new ContainerModule(({ bind }) => {
       () => runner.wake(),
     );
   });
+  bind(Tokens.WebhookSecurity).toDynamicValue(({ get }) => {
+    const key = get(Tokens.Config).triggers.webhookSecretKey;
+    return new CryptoWebhookSecurity(key === null ? null : Buffer.from(key, "hex"));
+  });
+  bind(ReceiveWebhook).toDynamicValue(({ get }) => {
+    const runner = get(ExecutionRunner);
+    return new ReceiveWebhook(
+      get(Tokens.WebhookStore),
+      get(Tokens.WebhookSecurity),
+      get(TriggerAdmissionGate),
+      get(StartGuard),
+      get(Tokens.IdGenerator),
+      get(Tokens.Clock),
+      get(Auditor),
+      get(Tokens.Logger),
+      () => runner.wake(),
+    );
+  });
+  bind(ManageWebhooks).toDynamicValue(
+    ({ get }) =>
+      new ManageWebhooks(
+        get(Tokens.WebhookStore),
+        get(Tokens.WebhookSecurity),
+        get(WorkflowAccess),
+        get(Tokens.IdGenerator),
+        get(Tokens.Clock),
+        get(Auditor),
+      ),
+  );
   bind(CommunityStopSwitch).toDynamicValue(({ get }) => {
     const runner = get(ExecutionRunner);
     return new CommunityStopSwitch(

@@ -15,6 +15,7 @@ import { ManagePermissions } from "../application/permissions/manage-permissions
 import { Auditor } from "../application/shared/audit.js";
 import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
 import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { ManageWebhooks } from "../application/triggers/manage-webhooks.js";
 import { StartGuard } from "../application/triggers/start-guard.js";
 import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
 import { ArchiveWorkflow } from "../application/workflows/archive-workflow.js";
@@ -27,7 +28,7 @@ import { ValidateWorkflow } from "../application/workflows/validate-workflow.js"
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { Config } from "../config.js";
 import type { EngineLimits } from "../domain/engine/engine-types.js";
-import { chatTriggerRules } from "../domain/triggers/trigger-plan.js";
+import { triggerPlanOf } from "../domain/triggers/trigger-plan.js";
 import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
 import { Tokens } from "./tokens.js";
 
@@ -153,7 +154,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         get(Tokens.WorkflowValidator),
         get(Tokens.Clock),
         get(Auditor),
-        (workflow) => chatTriggerRules(workflow, get(Tokens.ExpressionCompiler)),
+        (workflow) => triggerPlanOf(workflow, get(Tokens.ExpressionCompiler)),
       ),
   );
   bind(ManagePermissions).toDynamicValue(
@@ -232,5 +233,6 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     watchExecution: get(WatchExecution),
     dispatchChatEvent: get(DispatchChatEvent),
     communityStops: get(CommunityStopSwitch),
+    webhooks: get(ManageWebhooks),
   }));
 });

@@ -35,7 +35,14 @@ export type ErrorReason =
   | "UNAVAILABLE"
   | "COOLDOWN"
   | "RATE_LIMITED"
-  | "COMMUNITY_STOPPED";
+  | "COMMUNITY_STOPPED"
+  | "WEBHOOK_NOT_FOUND"
+  | "IP_NOT_ALLOWED"
+  | "SIGNATURE_REQUIRED"
+  | "SIGNATURE_INVALID"
+  | "TIMESTAMP_OUT_OF_RANGE"
+  | "REPLAYED_DELIVERY"
+  | "INVALID_JSON";
 
 export interface FieldViolation {
   field: string;

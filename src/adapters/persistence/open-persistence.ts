@@ -7,6 +7,7 @@ import type { CommunityStops } from "../../ports/community-stops.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { PermissionRepository } from "../../ports/permission-repository.js";
 import type { DispatchLog, TriggerAdmission, TriggerIndex } from "../../ports/trigger-store.js";
+import type { WebhookStore } from "../../ports/webhook-store.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { ormOptions } from "./database/orm-options.js";
 import { SqlDatabase } from "./database/sql-database.js";
@@ -20,6 +21,7 @@ import { SqlCommunityStops } from "./repositories/sql-community-stops.js";
 import { SqlExecutionRepository } from "./repositories/sql-execution-repository.js";
 import { SqlPermissionRepository } from "./repositories/sql-permission-repository.js";
 import { SqlTriggerStore } from "./repositories/sql-trigger-store.js";
+import { SqlWebhookStore } from "./repositories/sql-webhook-store.js";
 import { SqlWorkflowRepository } from "./repositories/sql-workflow-repository.js";
 import { type MigrationStatus, migrationStatus, runMigrations } from "./run-migrations.js";
 
@@ -49,6 +51,7 @@ export interface Persistence {
   /** The trigger index, atomic admissions and dispatched event ids. */
   readonly triggers: TriggerIndex & TriggerAdmission & DispatchLog;
   readonly communityStops: CommunityStops;
+  readonly webhooks: WebhookStore;
   /** Persists audit events only; structured logging is layered on top elsewhere. */
   readonly auditLog: AuditLog;
   /** Reads the persisted audit trail (admin tools, tests). */
@@ -96,6 +99,7 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       apiKeys: new SqlApiKeyRepository(db),
       triggers: new SqlTriggerStore(db),
       communityStops: new SqlCommunityStops(db),
+      webhooks: new SqlWebhookStore(db),
       auditLog,
       auditEvents: auditLog,
       migrationStatus: () => migrationStatus(orm),

@@ -3,7 +3,15 @@ import type { Execution } from "../../domain/execution/execution.js";
 import type { TriggerRule } from "../../domain/triggers/trigger-rule.js";
 import type { AuditEvent } from "../../ports/audit-log.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
-import type { Admission, TriggerAdmission, TriggerIndex } from "../../ports/trigger-store.js";
+import type {
+  Admission,
+  LimitCheck,
+  TriggerAdmission,
+  TriggerIndex,
+} from "../../ports/trigger-store.js";
+
+const noUser = { platform: "", channelId: "", userId: "", roles: [] };
+
 import { type CommunityRate, limitChecks, type RunFor } from "./limit-checks.js";
 
 /** An admission as the gate answers it: a started run carries its id (a replay's, if so). */
@@ -51,6 +59,21 @@ export class TriggerAdmissionGate {
       if (existing === null) throw error;
       return { kind: "started", executionId: existing.executionId };
     }
+  }
+
+  /** A run under the community rate and `extra` checks (webhooks: the hook's rate limit). */
+  async admitWith(
+    execution: Execution,
+    audit: AuditEvent,
+    extra: LimitCheck[],
+    nowMs: number,
+  ): Promise<Admission> {
+    const checks = [...limitChecks(execution.communityId, null, noUser, this.rate), ...extra];
+    if (checks.length === 0) {
+      await this.executions.insert(execution, audit);
+      return { kind: "started" };
+    }
+    return this.admission.admit({ nowMs, checks, execution, audit });
   }
 
   /**

@@ -2,12 +2,13 @@ import type { ExpressionCompiler } from "../ports/expression-compiler.js";
 import { ConfigReader } from "../workflow/config-reader.js";
 import { NODE_CATALOGUE } from "../workflow/node-catalogue.js";
 import type { CommandTriggerConfig } from "../workflow/node-types/trigger-command.js";
+import type { WebhookTriggerConfig } from "../workflow/node-types/trigger-webhook.js";
 import type { EventTriggerConfig } from "../workflow/node-types/triggers.js";
 import { IssueCollector } from "../workflow/validation-report.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { WorkflowNode } from "../workflow/workflow-definition.js";
 import { commandKeyword, parseCommandText, splitArguments } from "./command-text.js";
-import type { TriggerRule } from "./trigger-rule.js";
+import type { TriggerPlan, TriggerRule, WebhookPlan } from "./trigger-rule.js";
 
 const noNames = { names: new Set<string>(), describe: () => "" };
 
@@ -101,4 +102,23 @@ function limitsOf(c: CommandTriggerConfig | EventTriggerConfig): TriggerRule["li
     maxConcurrent: c.maxConcurrent,
     cooldownReplyWorkflowId: c.cooldownReplyWorkflowId,
   };
+}
+
+/** Chat rules and webhooks of a workflow's published version. */
+export function triggerPlanOf(workflow: Workflow, compiler: ExpressionCompiler): TriggerPlan {
+  const webhooks: WebhookPlan[] = [];
+  if (workflow.publishedVersion !== null) {
+    for (const node of workflow.definition.nodes) {
+      if (!node.enabled || node.nodeType !== "trigger_webhook") continue;
+      webhooks.push({
+        workflowId: workflow.workflowId,
+        nodeId: node.nodeId,
+        communityId: workflow.communityId,
+        entityId: workflow.entityId,
+        workflowVersion: workflow.publishedVersion,
+        config: parseTriggerConfig<WebhookTriggerConfig>(node, compiler),
+      });
+    }
+  }
+  return { rules: chatTriggerRules(workflow, compiler), webhooks };
 }

@@ -1,5 +1,6 @@
 import type { JsonObject } from "../json.js";
 import type { TriggerLimitsConfig } from "../workflow/node-types/trigger-limits.js";
+import type { WebhookTriggerConfig } from "../workflow/node-types/trigger-webhook.js";
 
 /** How a command trigger reads a message. */
 export interface CommandRule {
@@ -39,3 +40,21 @@ export interface TriggerRule {
   filters: JsonObject;
   limits: TriggerLimitsConfig;
 }
+
+/** A trigger_webhook node of a published version: its hook keeps its id across versions. */
+export interface WebhookPlan {
+  workflowId: string;
+  nodeId: string;
+  communityId: number;
+  entityId: number;
+  workflowVersion: number;
+  config: WebhookTriggerConfig;
+}
+
+/** What publishing registers for a workflow: chat rules and webhooks (archive: none). */
+export interface TriggerPlan {
+  rules: TriggerRule[];
+  webhooks: WebhookPlan[];
+}
+
+export const emptyTriggerPlan: TriggerPlan = { rules: [], webhooks: [] };

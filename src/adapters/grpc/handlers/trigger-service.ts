@@ -38,6 +38,39 @@ export function triggerServiceHandlers(
       return {};
     },
 
+    async listWebhooks(req, ctx) {
+      const list = await useCases.webhooks.list(principalOf(ctx), req.workflowId);
+      return {
+        webhooks: list.map(({ hook, secrets }) => ({
+          hookId: hook.hookId,
+          path: `/hooks/${hook.hookId}`,
+          workflowId: hook.workflowId,
+          nodeId: hook.nodeId,
+          workflowVersion: hook.workflowVersion,
+          webhookPath: hook.config.webhookPath,
+          requireSignature: hook.config.requireAuth || hook.config.requireSignature,
+          secrets: secrets.map((s) => ({
+            secretId: s.secretId,
+            createdAt: toTimestamp(s.createdAt),
+            expiresAt: toTimestamp(s.expiresAt),
+          })),
+        })),
+      };
+    },
+
+    async rotateWebhookSecret(req, ctx) {
+      const rotated = await useCases.webhooks.rotateSecret(
+        principalOf(ctx),
+        req.hookId,
+        req.overlapSeconds,
+      );
+      return {
+        secretId: rotated.secretId,
+        secret: rotated.secret,
+        previousExpireAt: toTimestamp(rotated.previousExpireAt),
+      };
+    },
+
     async getCommunityStop(req, ctx) {
       const stop = await useCases.communityStops.get(
         principalOf(ctx),

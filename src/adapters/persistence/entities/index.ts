@@ -7,6 +7,9 @@ import { DispatchedEventEntity } from "./dispatched-event.entity.js";
 import { TriggerIndexEntity } from "./trigger-index.entity.js";
 import { TriggerLimitEntity } from "./trigger-limit.entity.js";
 import { TriggerRunSlotEntity } from "./trigger-run-slot.entity.js";
+import { TriggerWebhookEntity } from "./trigger-webhook.entity.js";
+import { WebhookDeliveryEntity } from "./webhook-delivery.entity.js";
+import { WebhookSecretEntity } from "./webhook-secret.entity.js";
 import { WorkflowEntity } from "./workflow.entity.js";
 import { WorkflowExecutionEntity } from "./workflow-execution.entity.js";
 import { WorkflowNodeExecutionEntity } from "./workflow-node-execution.entity.js";
@@ -27,6 +30,9 @@ export const entities = [
   TriggerRunSlotEntity,
   DispatchedEventEntity,
   CommunityStopEntity,
+  TriggerWebhookEntity,
+  WebhookSecretEntity,
+  WebhookDeliveryEntity,
 ] as const;
 
 /** The tables as the typed Kysely builder sees them: table and column names, property types. */

@@ -8,8 +8,9 @@ import {
   type TriggerLimitsConfig,
   triggerLimitFields,
 } from "./trigger-limits.js";
+import { triggerWebhook } from "./trigger-webhook.js";
 
-export { triggerCommand };
+export { triggerCommand, triggerWebhook };
 
 const triggerPorts = ["output"] as const;
 const portsDoc = "out: `output` (fires with the trigger data)";
@@ -62,77 +63,6 @@ export const triggerEvent = defineNodeType<EventTriggerConfig>({
       eventType,
       platforms: r.stringList("platforms", { nonEmpty: true }),
       eventFilters,
-    };
-  },
-  outputPorts: () => triggerPorts,
-});
-
-interface WebhookTriggerConfig {
-  webhookPath: string;
-  requireAuth: boolean;
-  requireSignature: boolean;
-  allowedIps: string[];
-}
-
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const ipv6 = /^[0-9A-Fa-f:.]+$/;
-
-function checkAddress(entry: string): boolean {
-  const [address, prefix, extra] = entry.split("/");
-  if (extra !== undefined || address === undefined) return false;
-  const v4 = ipv4.test(address);
-  const v6 = !v4 && address.includes(":") && ipv6.test(address);
-  if (!v4 && !v6) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d+$/.test(prefix)) return false;
-  return Number(prefix) <= (v4 ? 32 : 128);
-}
-
-export const triggerWebhook = defineNodeType<WebhookTriggerConfig>({
-  type: "trigger_webhook",
-  category: "trigger",
-  summary: "Entry point for an inbound webhook call; the request body is the trigger data.",
-  inputPorts: [],
-  portsDoc,
-  fields: [
-    {
-      name: "webhook_path",
-      type: "string",
-      default: "(required)",
-      description: "Path, starting with `/`.",
-    },
-    {
-      name: "require_auth",
-      type: "bool",
-      default: "true",
-      description: "Caller must authenticate.",
-    },
-    {
-      name: "require_signature",
-      type: "bool",
-      default: "false",
-      description: "Caller must sign the body.",
-    },
-    {
-      name: "allowed_ips",
-      type: "string[]",
-      default: "[]",
-      description: "IPs or CIDR ranges allowed; empty = any.",
-    },
-  ],
-  parse(r) {
-    const path = r.string("webhook_path", "", { required: true });
-    if (path !== "" && !path.startsWith("/")) r.error("webhook_path", "must start with /");
-    const allowedIps = r.stringList("allowed_ips");
-    allowedIps.forEach((entry, i) => {
-      if (!checkAddress(entry))
-        r.error(`allowed_ips[${i}]`, `"${entry}" is not an IP address or CIDR range`);
-    });
-    return {
-      webhookPath: path,
-      requireAuth: r.boolean("require_auth", true),
-      requireSignature: r.boolean("require_signature", false),
-      allowedIps,
     };
   },
   outputPorts: () => triggerPorts,

@@ -3,6 +3,7 @@ import { Migration20261125ApiKeysAndAudit } from "./20261125-02-api-keys-and-aud
 import { Migration20261125WorkflowListIndexes } from "./20261125-03-workflow-list-indexes.js";
 import { Migration20261204TriggerIndexAndLimits } from "./20261204-30-trigger-index-and-limits.js";
 import { Migration20261204CommunityStops } from "./20261204-31-community-stops.js";
+import { Migration20261204Webhooks } from "./20261204-32-webhooks.js";
 
 /** Applied in this order. A new migration is appended here: static imports, no globbing. */
 export const postgresqlMigrations = [
@@ -11,4 +12,5 @@ export const postgresqlMigrations = [
   { name: "20261125-03-workflow-list-indexes", class: Migration20261125WorkflowListIndexes },
   { name: "20261204-30-trigger-index-and-limits", class: Migration20261204TriggerIndexAndLimits },
   { name: "20261204-31-community-stops", class: Migration20261204CommunityStops },
+  { name: "20261204-32-webhooks", class: Migration20261204Webhooks },
 ];
