@@ -65,6 +65,9 @@ export class DispatchChatEvent {
     checkChatEvent(event);
     await this.guard.requireRunning(event.communityId, principal, "dispatch_chat_event");
     const now = new Date(this.clock.now());
+    const candidates = await this.candidates(event);
+    // No workflow listens: nothing can start, so there is nothing to make idempotent.
+    if (candidates.length === 0) return { eventId: event.eventId, duplicate: false, outcomes: [] };
     this.pruneNowAndThen(now);
     const claim = await this.log.claim(event.communityId, event.eventId, now);
     if (claim.kind === "seen") {
@@ -79,7 +82,7 @@ export class DispatchChatEvent {
       }
     }
     try {
-      const outcomes = await this.dispatch(principal, event, now);
+      const outcomes = await this.dispatch(principal, event, candidates, now);
       await this.log.record(event.communityId, event.eventId, outcomes as unknown as JsonValue);
       return { eventId: event.eventId, duplicate: false, outcomes };
     } catch (error) {
@@ -91,9 +94,10 @@ export class DispatchChatEvent {
   private async dispatch(
     principal: Principal,
     event: ChatEvent,
+    candidates: TriggerRule[],
     now: Date,
   ): Promise<WorkflowDispatchOutcome[]> {
-    const byWorkflow = groupByWorkflow(await this.candidates(event));
+    const byWorkflow = groupByWorkflow(candidates);
     const outcomes = await Promise.all(
       [...byWorkflow].map(([workflowId, rules]) =>
         this.dispatchTo(principal, event, workflowId, rules, now),
