@@ -25,6 +25,7 @@ export const configVariables = [
   "COMMUNITY_RUN_RATE_LIMIT",
   "COMMUNITY_RUN_RATE_WINDOW_SECONDS",
   "WEBHOOK_SECRET_KEY",
+  "SCHEDULER_POLL_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -115,6 +116,8 @@ interface TriggersConfig {
   communityRunWindowSeconds: number;
   /** 32 bytes (as hex) that seal webhook secrets (AES-256-GCM); null: no signed webhooks. */
   webhookSecretKey: string | null;
+  /** How often each process looks for due schedule ticks. */
+  schedulerPollMs: number;
 }
 
 interface TelemetryConfig {
@@ -237,6 +240,7 @@ export function parseConfig(raw: RawEnv): Config {
       communityRunRate: p.int("COMMUNITY_RUN_RATE_LIMIT", 0, 0, 1_000_000),
       communityRunWindowSeconds: p.int("COMMUNITY_RUN_RATE_WINDOW_SECONDS", 60, 1, 86_400),
       webhookSecretKey,
+      schedulerPollMs: p.int("SCHEDULER_POLL_MS", 250, 10, 60_000),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -84,7 +84,7 @@ try {
           published,
           1,
           undefined,
-          triggerPlanOf(published, compiler),
+          triggerPlanOf(published, compiler, () => null),
         );
       }),
     );

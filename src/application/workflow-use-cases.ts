@@ -7,6 +7,7 @@ import type { WatchExecution } from "./executions/watch-execution.js";
 import type { ManagePermissions } from "./permissions/manage-permissions.js";
 import type { CommunityStopSwitch } from "./triggers/community-stop-switch.js";
 import type { DispatchChatEvent } from "./triggers/dispatch-chat-event.js";
+import type { ListSchedules } from "./triggers/list-schedules.js";
 import type { ManageWebhooks } from "./triggers/manage-webhooks.js";
 import type { ArchiveWorkflow } from "./workflows/archive-workflow.js";
 import type { CreateWorkflow } from "./workflows/create-workflow.js";
@@ -35,4 +36,5 @@ export interface WorkflowUseCases {
   dispatchChatEvent: DispatchChatEvent;
   communityStops: CommunityStopSwitch;
   webhooks: ManageWebhooks;
+  listSchedules: ListSchedules;
 }

@@ -11,6 +11,7 @@ import { MetricsServer } from "../adapters/telemetry/metrics-server.js";
 import type { Telemetry } from "../adapters/telemetry/sdk.js";
 import { BootstrapAdminKey } from "../application/api-keys/bootstrap-admin-key.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
+import { ScheduleRunner } from "../application/triggers/schedule-runner.js";
 import type { Config } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import { applicationModule } from "./application.module.js";
@@ -122,6 +123,8 @@ export async function startService(
     const runner = container.get(ExecutionRunner);
     const gateway = container.get(Tokens.ActionGateway);
     runner.start();
+    const schedules = container.get(ScheduleRunner);
+    schedules.start();
     const scheme = tls === null ? "http" : "https";
     const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
     const url = `${scheme}://${host}:${server.port}`;
@@ -145,6 +148,7 @@ export async function startService(
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
       const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await schedules.stop();
       // Runs in progress are aborted and their leases released: they resume at the next start.
       await runner.stop();
       await gateway.close();

@@ -11,11 +11,13 @@ import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js"
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
 import type { CommunityStops } from "../ports/community-stops.js";
+import type { CronCalendar } from "../ports/cron-calendar.js";
 import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
 import type { Logger } from "../ports/logger.js";
 import type { PermissionRepository } from "../ports/permission-repository.js";
+import type { ScheduleStore } from "../ports/schedule-store.js";
 import type { DispatchLog, TriggerAdmission, TriggerIndex } from "../ports/trigger-store.js";
 import type { WebhookSecurity } from "../ports/webhook-security.js";
 import type { WebhookStore } from "../ports/webhook-store.js";
@@ -48,6 +50,8 @@ export const Tokens = {
   CommunityStops: token<CommunityStops>("CommunityStops"),
   WebhookStore: token<WebhookStore>("WebhookStore"),
   WebhookSecurity: token<WebhookSecurity>("WebhookSecurity"),
+  ScheduleStore: token<ScheduleStore>("ScheduleStore"),
+  CronCalendar: token<CronCalendar>("CronCalendar"),
   /** The persistent audit trail, also written to the structured log. */
   AuditLog: token<AuditLog>("AuditLog"),
 

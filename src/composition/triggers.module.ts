@@ -1,11 +1,14 @@
 import { ContainerModule } from "inversify";
+import { CronerCalendar } from "../adapters/system/croner-calendar.js";
 import { CryptoWebhookSecurity } from "../adapters/webhooks/crypto-webhook-security.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import { Auditor } from "../application/shared/audit.js";
 import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
 import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { ListSchedules } from "../application/triggers/list-schedules.js";
 import { ManageWebhooks } from "../application/triggers/manage-webhooks.js";
 import { ReceiveWebhook } from "../application/triggers/receive-webhook.js";
+import { ScheduleRunner } from "../application/triggers/schedule-runner.js";
 import { StartGuard } from "../application/triggers/start-guard.js";
 import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
@@ -71,6 +74,27 @@ export const triggersModule = new ContainerModule(({ bind }) => {
         get(Auditor),
       ),
   );
+  bind(Tokens.CronCalendar).toConstantValue(new CronerCalendar());
+  bind(ListSchedules).toDynamicValue(
+    ({ get }) =>
+      new ListSchedules(get(Tokens.ScheduleStore), get(Tokens.CronCalendar), get(WorkflowAccess)),
+  );
+  bind(ScheduleRunner).toDynamicValue(({ get }) => {
+    const runner = get(ExecutionRunner);
+    return new ScheduleRunner(
+      get(Tokens.ScheduleStore),
+      get(Tokens.CronCalendar),
+      get(Tokens.ExecutionRepository),
+      get(StartGuard),
+      (executionId) => runner.cancelLocal(executionId),
+      get(Tokens.IdGenerator),
+      get(Tokens.Clock),
+      get(Auditor),
+      get(Tokens.Logger),
+      () => runner.wake(),
+      { pollMs: get(Tokens.Config).triggers.schedulerPollMs, misfireGraceMs: 5000 },
+    );
+  });
   bind(CommunityStopSwitch).toDynamicValue(({ get }) => {
     const runner = get(ExecutionRunner);
     return new CommunityStopSwitch(

@@ -15,6 +15,7 @@ import { ManagePermissions } from "../application/permissions/manage-permissions
 import { Auditor } from "../application/shared/audit.js";
 import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
 import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { ListSchedules } from "../application/triggers/list-schedules.js";
 import { ManageWebhooks } from "../application/triggers/manage-webhooks.js";
 import { StartGuard } from "../application/triggers/start-guard.js";
 import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
@@ -146,17 +147,22 @@ export const workflowModule = new ContainerModule(({ bind }) => {
   bind(ValidateWorkflow).toDynamicValue(
     ({ get }) => new ValidateWorkflow(get(GetWorkflow), get(Tokens.WorkflowValidator)),
   );
-  bind(PublishWorkflow).toDynamicValue(
-    ({ get }) =>
-      new PublishWorkflow(
-        get(Tokens.WorkflowRepository),
-        get(WorkflowAccess),
-        get(Tokens.WorkflowValidator),
-        get(Tokens.Clock),
-        get(Auditor),
-        (workflow) => triggerPlanOf(workflow, get(Tokens.ExpressionCompiler)),
-      ),
-  );
+  bind(PublishWorkflow).toDynamicValue(({ get }) => {
+    const compiler = get(Tokens.ExpressionCompiler);
+    const calendar = get(Tokens.CronCalendar);
+    const clock = get(Tokens.Clock);
+    return new PublishWorkflow(
+      get(Tokens.WorkflowRepository),
+      get(WorkflowAccess),
+      get(Tokens.WorkflowValidator),
+      clock,
+      get(Auditor),
+      (workflow) =>
+        triggerPlanOf(workflow, compiler, (schedule) =>
+          calendar.next(schedule.cronExpression, schedule.timezone, clock.now()),
+        ),
+    );
+  });
   bind(ManagePermissions).toDynamicValue(
     ({ get }) =>
       new ManagePermissions(
@@ -234,5 +240,6 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     dispatchChatEvent: get(DispatchChatEvent),
     communityStops: get(CommunityStopSwitch),
     webhooks: get(ManageWebhooks),
+    listSchedules: get(ListSchedules),
   }));
 });

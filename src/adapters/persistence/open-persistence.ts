@@ -6,6 +6,7 @@ import type { AuditLog } from "../../ports/audit-log.js";
 import type { CommunityStops } from "../../ports/community-stops.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { PermissionRepository } from "../../ports/permission-repository.js";
+import type { ScheduleStore } from "../../ports/schedule-store.js";
 import type { DispatchLog, TriggerAdmission, TriggerIndex } from "../../ports/trigger-store.js";
 import type { WebhookStore } from "../../ports/webhook-store.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
@@ -20,6 +21,7 @@ import { SqlAuditLog } from "./repositories/sql-audit-log.js";
 import { SqlCommunityStops } from "./repositories/sql-community-stops.js";
 import { SqlExecutionRepository } from "./repositories/sql-execution-repository.js";
 import { SqlPermissionRepository } from "./repositories/sql-permission-repository.js";
+import { SqlScheduleStore } from "./repositories/sql-schedule-store.js";
 import { SqlTriggerStore } from "./repositories/sql-trigger-store.js";
 import { SqlWebhookStore } from "./repositories/sql-webhook-store.js";
 import { SqlWorkflowRepository } from "./repositories/sql-workflow-repository.js";
@@ -52,6 +54,7 @@ export interface Persistence {
   readonly triggers: TriggerIndex & TriggerAdmission & DispatchLog;
   readonly communityStops: CommunityStops;
   readonly webhooks: WebhookStore;
+  readonly schedules: ScheduleStore;
   /** Persists audit events only; structured logging is layered on top elsewhere. */
   readonly auditLog: AuditLog;
   /** Reads the persisted audit trail (admin tools, tests). */
@@ -100,6 +103,7 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       triggers: new SqlTriggerStore(db),
       communityStops: new SqlCommunityStops(db),
       webhooks: new SqlWebhookStore(db),
+      schedules: new SqlScheduleStore(db),
       auditLog,
       auditEvents: auditLog,
       migrationStatus: () => migrationStatus(orm),

@@ -3,12 +3,12 @@ import { ConfigReader } from "../workflow/config-reader.js";
 import { NODE_CATALOGUE } from "../workflow/node-catalogue.js";
 import type { CommandTriggerConfig } from "../workflow/node-types/trigger-command.js";
 import type { WebhookTriggerConfig } from "../workflow/node-types/trigger-webhook.js";
-import type { EventTriggerConfig } from "../workflow/node-types/triggers.js";
+import type { EventTriggerConfig, ScheduleTriggerConfig } from "../workflow/node-types/triggers.js";
 import { IssueCollector } from "../workflow/validation-report.js";
 import type { Workflow } from "../workflow/workflow.js";
 import type { WorkflowNode } from "../workflow/workflow-definition.js";
 import { commandKeyword, parseCommandText, splitArguments } from "./command-text.js";
-import type { TriggerPlan, TriggerRule, WebhookPlan } from "./trigger-rule.js";
+import type { SchedulePlan, TriggerPlan, TriggerRule, WebhookPlan } from "./trigger-rule.js";
 
 const noNames = { names: new Set<string>(), describe: () => "" };
 
@@ -104,11 +104,31 @@ function limitsOf(c: CommandTriggerConfig | EventTriggerConfig): TriggerRule["li
   };
 }
 
-/** Chat rules and webhooks of a workflow's published version. */
-export function triggerPlanOf(workflow: Workflow, compiler: ExpressionCompiler): TriggerPlan {
+/**
+ * Chat rules, webhooks and schedules of a workflow's published version; `nextFire` gives a
+ * schedule's first tick (the cron calendar and the clock live outside the domain).
+ */
+export function triggerPlanOf(
+  workflow: Workflow,
+  compiler: ExpressionCompiler,
+  nextFire: (config: ScheduleTriggerConfig) => number | null,
+): TriggerPlan {
   const webhooks: WebhookPlan[] = [];
+  const schedules: SchedulePlan[] = [];
   if (workflow.publishedVersion !== null) {
     for (const node of workflow.definition.nodes) {
+      if (node.enabled && node.nodeType === "trigger_schedule") {
+        const config = parseTriggerConfig<ScheduleTriggerConfig>(node, compiler);
+        schedules.push({
+          workflowId: workflow.workflowId,
+          nodeId: node.nodeId,
+          communityId: workflow.communityId,
+          entityId: workflow.entityId,
+          workflowVersion: workflow.publishedVersion,
+          config,
+          nextFireAtMs: nextFire(config),
+        });
+      }
       if (!node.enabled || node.nodeType !== "trigger_webhook") continue;
       webhooks.push({
         workflowId: workflow.workflowId,
@@ -120,5 +140,5 @@ export function triggerPlanOf(workflow: Workflow, compiler: ExpressionCompiler):
       });
     }
   }
-  return { rules: chatTriggerRules(workflow, compiler), webhooks };
+  return { rules: chatTriggerRules(workflow, compiler), webhooks, schedules };
 }

@@ -1,6 +1,7 @@
 import type { JsonObject } from "../json.js";
 import type { TriggerLimitsConfig } from "../workflow/node-types/trigger-limits.js";
 import type { WebhookTriggerConfig } from "../workflow/node-types/trigger-webhook.js";
+import type { ScheduleTriggerConfig } from "../workflow/node-types/triggers.js";
 
 /** How a command trigger reads a message. */
 export interface CommandRule {
@@ -51,10 +52,23 @@ export interface WebhookPlan {
   config: WebhookTriggerConfig;
 }
 
-/** What publishing registers for a workflow: chat rules and webhooks (archive: none). */
+/** A trigger_schedule node of a published version, with its first fire time from publishing. */
+export interface SchedulePlan {
+  workflowId: string;
+  nodeId: string;
+  communityId: number;
+  entityId: number;
+  workflowVersion: number;
+  config: ScheduleTriggerConfig;
+  /** Epoch ms of the next tick after publishing; null when the expression has none. */
+  nextFireAtMs: number | null;
+}
+
+/** What publishing registers for a workflow: chat rules, webhooks, schedules (archive: none). */
 export interface TriggerPlan {
   rules: TriggerRule[];
   webhooks: WebhookPlan[];
+  schedules: SchedulePlan[];
 }
 
-export const emptyTriggerPlan: TriggerPlan = { rules: [], webhooks: [] };
+export const emptyTriggerPlan: TriggerPlan = { rules: [], webhooks: [], schedules: [] };

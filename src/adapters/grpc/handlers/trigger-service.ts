@@ -5,6 +5,7 @@ import type { CommunityStop } from "../../../ports/community-stops.js";
 import { principalOf } from "../context-keys.js";
 import { chatEventFromProto, dispatchResultToProto } from "../mappers/dispatch-to-proto.js";
 import { toSafeNumber, toTimestamp } from "../mappers/proto-scalars.js";
+import { scheduleToProto } from "../mappers/schedule-to-proto.js";
 
 export function triggerServiceHandlers(
   useCases: WorkflowUseCases,
@@ -69,6 +70,11 @@ export function triggerServiceHandlers(
         secret: rotated.secret,
         previousExpireAt: toTimestamp(rotated.previousExpireAt),
       };
+    },
+
+    async listSchedules(req, ctx) {
+      const list = await useCases.listSchedules.execute(principalOf(ctx), req.workflowId);
+      return { schedules: list.map(scheduleToProto) };
     },
 
     async getCommunityStop(req, ctx) {

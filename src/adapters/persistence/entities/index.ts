@@ -7,6 +7,7 @@ import { DispatchedEventEntity } from "./dispatched-event.entity.js";
 import { TriggerIndexEntity } from "./trigger-index.entity.js";
 import { TriggerLimitEntity } from "./trigger-limit.entity.js";
 import { TriggerRunSlotEntity } from "./trigger-run-slot.entity.js";
+import { TriggerScheduleEntity } from "./trigger-schedule.entity.js";
 import { TriggerWebhookEntity } from "./trigger-webhook.entity.js";
 import { WebhookDeliveryEntity } from "./webhook-delivery.entity.js";
 import { WebhookSecretEntity } from "./webhook-secret.entity.js";
@@ -33,6 +34,7 @@ export const entities = [
   TriggerWebhookEntity,
   WebhookSecretEntity,
   WebhookDeliveryEntity,
+  TriggerScheduleEntity,
 ] as const;
 
 /** The tables as the typed Kysely builder sees them: table and column names, property types. */

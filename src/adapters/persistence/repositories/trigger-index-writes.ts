@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TriggerPlan } from "../../../domain/triggers/trigger-rule.js";
 import type { SqlDatabase } from "../database/sql-database.js";
 import type { QueryRunner } from "../database/statement.js";
+import { deleteSchedulesExcept, upsertSchedule } from "../statements/schedule-statements.js";
 import {
   deleteRulesOfWorkflow,
   insertTriggerIndexRow,
@@ -57,6 +58,29 @@ export async function replaceTriggers(
         workflow_version: hook.workflowVersion,
         config: hook.config,
         created_at: new Date(),
+      },
+      tx,
+    );
+  }
+  await db.run(
+    deleteSchedulesExcept,
+    { workflowId, nodeIds: plan.schedules.map((s) => s.nodeId) },
+    tx,
+  );
+  for (const schedule of plan.schedules) {
+    await db.run(
+      upsertSchedule,
+      {
+        workflow_id: workflowId,
+        node_id: schedule.nodeId,
+        community_id: schedule.communityId,
+        entity_id: schedule.entityId,
+        workflow_version: schedule.workflowVersion,
+        config: schedule.config,
+        next_fire_at: schedule.nextFireAtMs,
+        fire_count: 0,
+        last_fire_at: null,
+        last_execution_id: null,
       },
       tx,
     );

@@ -68,10 +68,12 @@ export const triggerEvent = defineNodeType<EventTriggerConfig>({
   outputPorts: () => triggerPorts,
 });
 
-interface ScheduleTriggerConfig {
+export interface ScheduleTriggerConfig {
   cronExpression: string;
   timezone: string;
   maxExecutions: number | null;
+  misfirePolicy: "fire_once" | "skip";
+  overlapPolicy: "allow" | "skip" | "cancel_previous";
 }
 
 function validTimeZone(zone: string): boolean {
@@ -105,6 +107,20 @@ export const triggerSchedule = defineNodeType<ScheduleTriggerConfig>({
       default: "null",
       description: "Stop after this many runs (>= 1).",
     },
+    {
+      name: "misfire_policy",
+      type: "string",
+      default: "fire_once",
+      description:
+        "Ticks missed while no process ran (more than 5 s late): `fire_once` starts one run for all of them, `skip` starts none; the schedule then goes on from now.",
+    },
+    {
+      name: "overlap_policy",
+      type: "string",
+      default: "allow",
+      description:
+        "When the previous run is still going at a tick: `allow` starts another, `skip` starts none, `cancel_previous` cancels it and starts a new one.",
+    },
   ],
   parse(r) {
     const cron = r.string("cron_expression", "", { required: true });
@@ -118,7 +134,17 @@ export const triggerSchedule = defineNodeType<ScheduleTriggerConfig>({
     let maxExecutions: number | null = null;
     if (max !== undefined && max !== null)
       maxExecutions = r.number("max_executions", 1, { min: 1, integer: true });
-    return { cronExpression: cron, timezone, maxExecutions };
+    return {
+      cronExpression: cron,
+      timezone,
+      maxExecutions,
+      misfirePolicy: r.oneOf("misfire_policy", ["fire_once", "skip"] as const, "fire_once"),
+      overlapPolicy: r.oneOf(
+        "overlap_policy",
+        ["allow", "skip", "cancel_previous"] as const,
+        "allow",
+      ),
+    };
   },
   outputPorts: () => triggerPorts,
 });
