@@ -11,6 +11,7 @@ import { UuidV7IdGenerator } from "../../../src/adapters/system/uuid-v7-id-gener
 import { Auditor } from "../../../src/application/shared/audit.js";
 import { ScheduleRunner } from "../../../src/application/triggers/schedule-runner.js";
 import { StartGuard } from "../../../src/application/triggers/start-guard.js";
+import type { Clock } from "../../../src/domain/ports/clock.js";
 import { triggerPlanOf } from "../../../src/domain/triggers/trigger-plan.js";
 import type { Workflow } from "../../../src/domain/workflow/workflow.js";
 import type { Logger } from "../../../src/ports/logger.js";
@@ -22,7 +23,11 @@ describe("schedules with an injected clock", () => {
   let db: TestDatabase;
   let persistence: Persistence;
   let nowMs = 0;
-  const clock = { now: () => nowMs };
+  // Only now() is read by the schedule runner and the auditor; nothing here sleeps.
+  const clock: Clock = {
+    now: () => nowMs,
+    sleep: () => Promise.reject(new Error("the schedule tests do not sleep")),
+  };
   const calendar = new CronerCalendar();
   const compiler = new CelExpressionCompiler();
   const silent: Logger = {
