@@ -11,7 +11,8 @@ export function apiKeyFromRow(row: Row<"api_keys">): ApiKeyRecord {
       roles: row.roles,
       communityIds: row.community_ids,
       admin: row.admin,
-      canDispatch: row.can_dispatch,
+      // Only dispatch keys carry the flag, so other principals read back as they were written.
+      ...(row.can_dispatch ? { canDispatch: true } : {}),
     },
     createdBy: row.created_by,
     createdAt: row.created_at,

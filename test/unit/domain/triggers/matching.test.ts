@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { limitChecks } from "../../../../src/application/triggers/limit-checks.js";
 import type { ChatEvent } from "../../../../src/domain/triggers/chat-event.js";
-import { commandKeyword, parseCommandText, splitArguments } from "../../../../src/domain/triggers/command-text.js";
+import {
+  commandKeyword,
+  parseCommandText,
+  splitArguments,
+} from "../../../../src/domain/triggers/command-text.js";
 import { failedFilter } from "../../../../src/domain/triggers/event-filters.js";
 import { matchRule } from "../../../../src/domain/triggers/match-rule.js";
 import type { TriggerRule } from "../../../../src/domain/triggers/trigger-rule.js";
@@ -79,7 +83,11 @@ describe("matchRule", () => {
     const mod = rule({ limits: { ...limits, requireMod: true } });
     const denied = matchRule(mod, event());
     assert.equal(denied.kind === "denied" && denied.reason, "requires_moderator");
-    assert.equal(matchRule(mod, event({ user: { id: "u", name: "n", roles: ["Moderator"], permissions: [] } })).kind, "matched");
+    assert.equal(
+      matchRule(mod, event({ user: { id: "u", name: "n", roles: ["Moderator"], permissions: [] } }))
+        .kind,
+      "matched",
+    );
   });
 });
 
@@ -96,12 +104,23 @@ describe("event filters", () => {
 describe("limitChecks", () => {
   it("orders rate, concurrency, cooldowns; bypass roles skip the cooldowns", () => {
     const limited = rule({
-      limits: { ...limits, cooldownSeconds: 5, userCooldownSeconds: 60, concurrencyScope: "channel", cooldownBypassRoles: ["vip"] },
+      limits: {
+        ...limits,
+        cooldownSeconds: 5,
+        userCooldownSeconds: 60,
+        concurrencyScope: "channel",
+        cooldownBypassRoles: ["vip"],
+      },
     });
     const runFor = { platform: "Twitch", channelId: "c1", userId: "u1", roles: [] };
     assert.deepEqual(
       limitChecks(1, limited, runFor, { max: 10, windowMs: 1000 }).map((c) => `${c.kind}:${c.key}`),
-      ["rate:rate:c:1", "concurrency:run:wf:start:ch:twitch:c1", "cooldown:cd:wf:start", "cooldown:cd:wf:start:u:twitch:u1"],
+      [
+        "rate:rate:c:1",
+        "concurrency:run:wf:start:ch:twitch:c1",
+        "cooldown:cd:wf:start",
+        "cooldown:cd:wf:start:u:twitch:u1",
+      ],
     );
     assert.deepEqual(
       limitChecks(1, limited, { ...runFor, roles: ["VIP"] }, null).map((c) => c.kind),
