@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ExecutionStatus } from "../../../src/gen/waddlebot/workflow/v1/execution_pb.js";
+import { WorkflowService } from "../../../src/gen/waddlebot/workflow/v1/workflow_service_pb.js";
+import { toCreateRequest } from "../../support/workflow-fixtures.js";
 import { json, rest, waitForExecution } from "../executions/exec-support.js";
 import {
   chatEvent,
@@ -188,6 +190,26 @@ describe("DispatchChatEvent: matching", () => {
     startedId(await env.dispatch({ message: "!gone" }), id);
     await env.archive(id);
     assert.deepEqual((await env.dispatch({ message: "!gone" })).outcomes, []);
+  });
+
+  it("publishing a new version replaces the workflow's triggers in the index", async () => {
+    const spec = echoTrigger({ command_pattern: "!old" });
+    const id = await env.publish(spec);
+    startedId(await env.dispatch({ message: "!old" }), id);
+    const workflows = env.svc.connect(WorkflowService, "connect-h1", env.ownerKey);
+    const renamed = echoTrigger({ command_pattern: "!new" });
+    await workflows.updateWorkflow({
+      workflowId: id,
+      nodes: toCreateRequest(renamed).nodes ?? [],
+      updateMask: { paths: ["nodes"] },
+    });
+    // Until published, the published version's trigger still answers.
+    startedId(await env.dispatch({ message: "!old" }), id);
+    await workflows.publishWorkflow({ workflowId: id });
+    assert.deepEqual((await env.dispatch({ message: "!old" })).outcomes, []);
+    const started = startedId(await env.dispatch({ message: "!new" }), id);
+    const { execution } = await env.executions.getExecution({ executionId: started });
+    assert.equal(execution?.workflowVersion, 2);
   });
 
   it("REST POST /api/v1/triggers/chat-events answers the same outcomes", async () => {
