@@ -1,8 +1,8 @@
-import { type ExpressionBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { inList } from "../database/sql-fragments.js";
 import { type Params, Statement } from "../database/statement.js";
 import type { Dialect } from "../dialect.js";
-import type { Database, Row } from "../entities/index.js";
+import type { Row } from "../entities/index.js";
 
 /** Who asks: the targets a grant may name. */
 export interface ViewerParams {
@@ -21,27 +21,13 @@ export type AccessRow = Partial<Row<"workflow_permissions">> & {
   workflow_community_id: number | string | null;
 };
 
-type Tables = Database & {
-  q: { id: string };
-  e: Database["workflow_executions"];
-  w: Database["workflows"];
-  p: Database["workflow_permissions"];
-};
-
-/** The grant names the viewer: its user id, one of its roles, or one of its communities. */
-function namesViewer<P extends ViewerParams>(
-  eb: ExpressionBuilder<Tables, "p">,
-  dialect: Dialect,
-  param: Params<P>,
-) {
-  return eb.or([
-    eb.and([eb("p.target_type", "=", "user"), eb("p.target_id", "=", param("userId"))]),
-    eb.and([eb("p.target_type", "=", "role"), inList(dialect, "p.target_id", param.list("roles"))]),
-    eb.and([
-      eb("p.target_type", "=", "community"),
-      inList(dialect, "p.target_id", param.list("communities")),
-    ]),
-  ]);
+/** The grant `p` names the viewer: its user id, one of its roles, or one of its communities. */
+function namesViewer<P extends ViewerParams>(dialect: Dialect, param: Params<P>) {
+  const roles = inList(dialect, "p.target_id", param.list("roles"));
+  const communities = inList(dialect, "p.target_id", param.list("communities"));
+  return sql<boolean>`((p.target_type = 'user' and p.target_id = ${param("userId")})
+    or (p.target_type = 'role' and ${roles})
+    or (p.target_type = 'community' and ${communities}))`;
 }
 
 const grantColumns = [
@@ -70,9 +56,7 @@ export const workflowAccessFacts = new Statement<ViewerParams & { workflowId: st
       )
       .leftJoin("workflows as w", "w.workflow_id", "q.id")
       .leftJoin("workflow_permissions as p", (join) =>
-        join
-          .onRef("p.workflow_id", "=", "q.id")
-          .on((eb) => namesViewer(eb as never, dialect, param)),
+        join.onRef("p.workflow_id", "=", "q.id").on(namesViewer(dialect, param)),
       )
       .select([
         "w.workflow_id as subject_workflow_id",
@@ -96,9 +80,7 @@ export const executionAccessFacts = new Statement<
       .leftJoin("workflow_executions as e", "e.execution_id", "q.id")
       .leftJoin("workflows as w", "w.workflow_id", "e.workflow_id")
       .leftJoin("workflow_permissions as p", (join) =>
-        join
-          .onRef("p.workflow_id", "=", "e.workflow_id")
-          .on((eb) => namesViewer(eb as never, dialect, param)),
+        join.onRef("p.workflow_id", "=", "e.workflow_id").on(namesViewer(dialect, param)),
       )
       .select([
         "w.workflow_id as subject_workflow_id",
