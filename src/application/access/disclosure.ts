@@ -1,5 +1,5 @@
 import type { DryRun } from "../../domain/engine/dry-run.js";
-import type { FieldViolation } from "../../domain/errors.js";
+import { DomainError, type FieldViolation } from "../../domain/errors.js";
 import type { Execution, ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
 import type { PermissionFlag } from "../../domain/permissions/permission.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
@@ -102,6 +102,21 @@ export class Disclosure {
   /** Violations that describe the stored definition (publishing it): only viewers see them. */
   definitionViolations(violations: FieldViolation[]): FieldViolation[] {
     return this.canView ? violations : [];
+  }
+
+  /**
+   * Runs `work` on the stored definition (compiling it to dry-run it); the BAD_REQUEST it may
+   * throw describes the definition, so a caller without can_view gets only its count.
+   */
+  definitionProblems<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (this.canView || !DomainError.is(error) || error.kind !== "invalid_argument") throw error;
+      throw DomainError.badRequest(
+        `the workflow cannot run: ${error.violations.length} validation error(s)`,
+      );
+    }
   }
 }
 

@@ -66,10 +66,8 @@ export class TestWorkflow {
     }
     const executionId = this.ids.next();
     const trigger = testTrigger(input.trigger);
-    const compiled = this.compiled.compile(
-      workflow.workflowId,
-      workflow.version,
-      workflow.definition,
+    const compiled = show.definitionProblems(() =>
+      this.compiled.compile(workflow.workflowId, workflow.version, workflow.definition),
     );
     const dryRun = await dryRunWorkflow(
       compiled,

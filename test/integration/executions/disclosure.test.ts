@@ -195,6 +195,33 @@ describe("what a single permission flag shows", () => {
     assert.ok(ownerReply.body.details.field_violations.length > 0);
   });
 
+  it("can_execute alone: dry-running an invalid draft names no node", async () => {
+    const spec = { ...secretWorkflow("Disclosure invalid test"), edges: [] };
+    spec.nodes = [node("lonely", "flow_end")];
+    const workflowId = await env.draft(spec);
+    const key = await keyWith("invalid-tester", workflowId, [Permission.CAN_EXECUTE]);
+    const refused = await expectRpcError(
+      env.api("grpc-js", key).test({ workflowId, communityId }),
+      Code.InvalidArgument,
+      "BAD_REQUEST",
+    );
+    assert.doesNotMatch(refused.message, /lonely/);
+    const reply = await rest(env.svc.url, key, "POST", `/api/v1/workflows/${workflowId}/test`, {
+      community_id: communityA,
+    });
+    assert.equal(reply.status, 400);
+    assert.doesNotMatch(JSON.stringify(reply.body), /lonely/);
+    const ownerReply = await rest(
+      env.svc.url,
+      env.ownerKey,
+      "POST",
+      `/api/v1/workflows/${workflowId}/test`,
+      { community_id: communityA },
+    );
+    assert.equal(ownerReply.status, 400);
+    assert.ok(ownerReply.body.details.field_violations.length > 0);
+  });
+
   it("can_delete alone: DeleteWorkflow answers a receipt", async () => {
     const workflowId = await env.draft(secretWorkflow("Disclosure delete"));
     const key = await keyWith("deleter", workflowId, [Permission.CAN_DELETE]);
