@@ -171,8 +171,8 @@ describe("what a single permission flag shows", () => {
   });
 
   it("can_edit alone: publishing an invalid definition names no node", async () => {
-    const spec = { ...secretWorkflow("Disclosure invalid"), edges: [] };
-    spec.nodes = [node("lonely", "flow_end")];
+    const spec = secretWorkflow("Disclosure invalid");
+    spec.nodes = [...spec.nodes, node("lonely", "no_such_node_type")];
     const workflowId = await env.draft(spec);
     const key = await keyWith("invalid-editor", workflowId, [Permission.CAN_EDIT]);
     const editorError = await expectRpcError(
@@ -192,12 +192,12 @@ describe("what a single permission flag shows", () => {
       `/api/v1/workflows/${workflowId}/publish`,
     );
     assert.equal(ownerReply.status, 400);
-    assert.ok(ownerReply.body.details.field_violations.length > 0);
+    assert.match(JSON.stringify(ownerReply.body.details.field_violations), /lonely/);
   });
 
   it("can_execute alone: dry-running an invalid draft names no node", async () => {
-    const spec = { ...secretWorkflow("Disclosure invalid test"), edges: [] };
-    spec.nodes = [node("lonely", "flow_end")];
+    const spec = secretWorkflow("Disclosure invalid test");
+    spec.nodes = [...spec.nodes, node("lonely", "no_such_node_type")];
     const workflowId = await env.draft(spec);
     const key = await keyWith("invalid-tester", workflowId, [Permission.CAN_EXECUTE]);
     const refused = await expectRpcError(
@@ -219,7 +219,7 @@ describe("what a single permission flag shows", () => {
       { community_id: communityA },
     );
     assert.equal(ownerReply.status, 400);
-    assert.ok(ownerReply.body.details.field_violations.length > 0);
+    assert.match(JSON.stringify(ownerReply.body.details.field_violations), /lonely/);
   });
 
   it("can_delete alone: DeleteWorkflow answers a receipt", async () => {
