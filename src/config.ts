@@ -22,6 +22,7 @@ export const configVariables = [
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
   "WATCH_POLL_MS",
+  "STREAM_RECHECK_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -121,7 +122,11 @@ export interface Config {
   server: ServerConfig;
   db: DatabaseConfig;
   log: { level: LogLevel };
-  auth: { adminApiKey: string | null };
+  auth: {
+    adminApiKey: string | null;
+    /** How often an open stream re-checks its API key and its access to what it streams. */
+    streamRecheckMs: number;
+  };
   limits: EngineLimitsConfig;
   outbound: OutboundConfig;
   runner: RunnerConfig;
@@ -188,7 +193,7 @@ export function parseConfig(raw: RawEnv): Config {
       poolSize: p.int("DATABASE_POOL_SIZE", 10, 2, 1000),
     },
     log: { level: p.oneOf("LOG_LEVEL", logLevels, "info") },
-    auth: { adminApiKey },
+    auth: { adminApiKey, streamRecheckMs: p.int("STREAM_RECHECK_MS", 5000, 10, 600_000) },
     limits: {
       workflowTimeoutSeconds: p.int("WORKFLOW_TIMEOUT", 300, 1, 86_400),
       maxLoopIterations: p.int("MAX_LOOP_ITERATIONS", 100, 1, 1_000_000),

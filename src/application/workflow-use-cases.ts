@@ -1,9 +1,9 @@
 import type { CancelExecution } from "./executions/cancel-execution.js";
 import type { ExecuteWorkflow } from "./executions/execute-workflow.js";
 import type { GetExecution } from "./executions/get-execution.js";
+import type { GuardedWatchExecution } from "./executions/guarded-watch-execution.js";
 import type { ListExecutions } from "./executions/list-executions.js";
 import type { TestWorkflow } from "./executions/test-workflow.js";
-import type { WatchExecution } from "./executions/watch-execution.js";
 import type { ManagePermissions } from "./permissions/manage-permissions.js";
 import type { ArchiveWorkflow } from "./workflows/archive-workflow.js";
 import type { CreateWorkflow } from "./workflows/create-workflow.js";
@@ -28,5 +28,5 @@ export interface WorkflowUseCases {
   cancelExecution: CancelExecution;
   listExecutions: ListExecutions;
   testWorkflow: TestWorkflow;
-  watchExecution: WatchExecution;
+  watchExecution: GuardedWatchExecution;
 }

@@ -10,6 +10,7 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.ExecutionRepository).toConstantValue(persistence.executions);
     bind(Tokens.PermissionRepository).toConstantValue(persistence.permissions);
     bind(Tokens.ApiKeyRepository).toConstantValue(persistence.apiKeys);
+    bind(Tokens.AccessRepository).toConstantValue(persistence.access);
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

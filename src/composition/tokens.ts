@@ -8,6 +8,7 @@ import type { EngineEnvironment } from "../domain/engine/engine-types.js";
 import type { ActionGateway } from "../domain/ports/action-gateway.js";
 import type { Clock } from "../domain/ports/clock.js";
 import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js";
+import type { AccessRepository } from "../ports/access-repository.js";
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
 import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
@@ -40,6 +41,7 @@ export const Tokens = {
   ExecutionRepository: token<ExecutionRepository>("ExecutionRepository"),
   PermissionRepository: token<PermissionRepository>("PermissionRepository"),
   ApiKeyRepository: token<ApiKeyRepository>("ApiKeyRepository"),
+  AccessRepository: token<AccessRepository>("AccessRepository"),
   /** The persistent audit trail, also written to the structured log. */
   AuditLog: token<AuditLog>("AuditLog"),
 

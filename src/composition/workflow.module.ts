@@ -2,12 +2,16 @@ import { ContainerModule } from "inversify";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
 import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
 import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
+import { ObjectAccess } from "../application/access/object-access.js";
+import { StreamGuard } from "../application/access/stream-guard.js";
+import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
 import { CancelExecution } from "../application/executions/cancel-execution.js";
 import { CompiledWorkflows } from "../application/executions/compiled-workflows.js";
 import { ExecuteWorkflow } from "../application/executions/execute-workflow.js";
 import { ExecutionAccess } from "../application/executions/execution-access.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import { GetExecution } from "../application/executions/get-execution.js";
+import { GuardedWatchExecution } from "../application/executions/guarded-watch-execution.js";
 import { ListExecutions } from "../application/executions/list-executions.js";
 import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
@@ -87,21 +91,14 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     );
   });
 
+  bind(ObjectAccess).toDynamicValue(
+    ({ get }) => new ObjectAccess(get(Tokens.AccessRepository), get(Auditor)),
+  );
   bind(WorkflowAccess).toDynamicValue(
-    ({ get }) =>
-      new WorkflowAccess(
-        get(Tokens.WorkflowRepository),
-        get(Tokens.PermissionRepository),
-        get(Auditor),
-      ),
+    ({ get }) => new WorkflowAccess(get(Tokens.WorkflowRepository), get(ObjectAccess)),
   );
   bind(ExecutionAccess).toDynamicValue(
-    ({ get }) =>
-      new ExecutionAccess(
-        get(Tokens.ExecutionRepository),
-        get(Tokens.WorkflowRepository),
-        get(WorkflowAccess),
-      ),
+    ({ get }) => new ExecutionAccess(get(Tokens.ExecutionRepository), get(ObjectAccess)),
   );
 
   bind(CreateWorkflow).toDynamicValue(
@@ -208,6 +205,15 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       ),
   );
 
+  bind(GuardedWatchExecution).toDynamicValue(
+    ({ get }) =>
+      new GuardedWatchExecution(
+        get(WatchExecution),
+        get(ExecutionAccess),
+        new StreamGuard(get(AuthenticateApiKey), get(Tokens.Config).auth.streamRecheckMs),
+      ),
+  );
+
   bind(Tokens.WorkflowUseCases).toDynamicValue(({ get }) => ({
     createWorkflow: get(CreateWorkflow),
     getWorkflow: get(GetWorkflow),
@@ -222,6 +228,6 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     cancelExecution: get(CancelExecution),
     listExecutions: get(ListExecutions),
     testWorkflow: get(TestWorkflow),
-    watchExecution: get(WatchExecution),
+    watchExecution: get(GuardedWatchExecution),
   }));
 });

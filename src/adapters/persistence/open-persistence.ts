@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
+import type { AccessRepository } from "../../ports/access-repository.js";
 import type { ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { AuditLog } from "../../ports/audit-log.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
@@ -12,6 +13,7 @@ import { tableColumns } from "./database/table-columns.js";
 import { resolveDatabaseTarget } from "./database-target.js";
 import type { Dialect } from "./dialect.js";
 import type { AuditEventReader } from "./repositories/audit-event-filter.js";
+import { SqlAccessRepository } from "./repositories/sql-access-repository.js";
 import { SqlApiKeyRepository } from "./repositories/sql-api-key-repository.js";
 import { SqlAuditLog } from "./repositories/sql-audit-log.js";
 import { SqlExecutionRepository } from "./repositories/sql-execution-repository.js";
@@ -33,6 +35,11 @@ export interface OpenPersistenceOptions {
   migrate?: boolean | { to: string };
   /** PostgreSQL connections (default 10, at least 2); SQLite always uses one. */
   poolSize?: number;
+  /**
+   * Called with the SQL text (never the values) of each statement the repositories run, as it
+   * is sent: tests compare what two paths execute with it.
+   */
+  onStatement?: (sql: string) => void;
 }
 
 /** The persistence adapter: one database, all repositories. */
@@ -42,6 +49,8 @@ export interface Persistence {
   readonly executions: ExecutionRepository;
   readonly permissions: PermissionRepository;
   readonly apiKeys: ApiKeyRepository;
+  /** Who may see what: one statement per question (see AccessRepository). */
+  readonly access: AccessRepository;
   /** Persists audit events only; structured logging is layered on top elsewhere. */
   readonly auditLog: AuditLog;
   /** Reads the persisted audit trail (admin tools, tests). */
@@ -75,7 +84,7 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
         cause: connection.error,
       });
     }
-    const db = new SqlDatabase(orm, target.dialect, tableColumns(orm));
+    const db = new SqlDatabase(orm, target.dialect, tableColumns(orm), options.onStatement);
     const migrate = options.migrate ?? true;
     if (migrate !== false) {
       await runMigrations(orm, db, migrate === true ? undefined : migrate.to);
@@ -87,6 +96,7 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       executions: new SqlExecutionRepository(db),
       permissions: new SqlPermissionRepository(db),
       apiKeys: new SqlApiKeyRepository(db),
+      access: new SqlAccessRepository(db),
       auditLog,
       auditEvents: auditLog,
       migrationStatus: () => migrationStatus(orm),

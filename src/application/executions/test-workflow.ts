@@ -1,4 +1,4 @@
-import { type DryRun, dryRunWorkflow } from "../../domain/engine/dry-run.js";
+import { dryRunWorkflow } from "../../domain/engine/dry-run.js";
 import type { EngineEnvironment, EngineLimits } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { TriggerInfo } from "../../domain/execution/execution.js";
@@ -6,6 +6,7 @@ import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Disclosed, DryRunAnswer } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import { formatPath } from "../input-limits/json-problem.js";
@@ -21,11 +22,7 @@ export interface TestWorkflowInput extends ExecuteWorkflowInput {
 }
 
 /** The dry-run (outcome, trace in execution order, summary) and what it ran. */
-export interface TestResult extends DryRun {
-  executionId: string;
-  workflowId: string;
-  workflowVersion: number;
-}
+export type TestResult = DryRunAnswer;
 
 /**
  * Dry-run: the engine runs with every side-effecting node simulated (requests recorded, mock
@@ -47,13 +44,13 @@ export class TestWorkflow {
     principal: Principal,
     input: TestWorkflowInput,
     signal: AbortSignal,
-  ): Promise<TestResult> {
+  ): Promise<Disclosed<TestResult>> {
     const check = new InputCheck();
     checkExecuteInput(input, check);
     checkMocks(input.mocks, check);
     check.int32(input.version, "version", 1);
     check.throwIfAny("invalid test request");
-    const current = await this.access.require(
+    const { workflow: current, show } = await this.access.require(
       principal,
       input.workflowId,
       "can_execute",
@@ -69,10 +66,8 @@ export class TestWorkflow {
     }
     const executionId = this.ids.next();
     const trigger = testTrigger(input.trigger);
-    const compiled = this.compiled.compile(
-      workflow.workflowId,
-      workflow.version,
-      workflow.definition,
+    const compiled = show.definitionProblems(() =>
+      this.compiled.compile(workflow.workflowId, workflow.version, workflow.definition),
     );
     const dryRun = await dryRunWorkflow(
       compiled,
@@ -101,12 +96,12 @@ export class TestWorkflow {
       { communityId: workflow.communityId, workflowId: workflow.workflowId, executionId },
       { version: workflow.version, status: dryRun.outcome.status },
     );
-    return {
+    return show.dryRun({
       executionId,
       workflowId: workflow.workflowId,
       workflowVersion: workflow.version,
       ...dryRun,
-    };
+    });
   }
 }
 
