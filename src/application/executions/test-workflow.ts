@@ -1,9 +1,10 @@
-import { type DryRun, dryRunWorkflow } from "../../domain/engine/dry-run.js";
-import type { EngineEnvironment, EngineLimits } from "../../domain/engine/engine-types.js";
+import type { DryRun } from "../../domain/engine/dry-run.js";
+import type { EngineLimits } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { TriggerInfo } from "../../domain/execution/execution.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { EngineHost } from "../../ports/engine-host.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { InputCheck } from "../input-limits/input-check.js";
@@ -12,7 +13,6 @@ import { formatPath } from "../input-limits/json-problem.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 import { workflowAtVersion } from "../workflows/workflow-at-version.js";
-import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
 
 export interface TestWorkflowInput extends ExecuteWorkflowInput {
@@ -30,14 +30,14 @@ export interface TestResult extends DryRun {
 /**
  * Dry-run: the engine runs with every side-effecting node simulated (requests recorded, mock
  * outputs returned, delays not waited), nothing is stored and nothing is sent. Drafts may be
- * tested. Needs can_execute.
+ * tested. Needs can_execute. It runs on the engine host like live runs, under the same
+ * CPU-time bound (exceeding it rejects with CPU_LIMIT_EXCEEDED).
  */
 export class TestWorkflow {
   constructor(
     private readonly access: WorkflowAccess,
     private readonly workflows: WorkflowRepository,
-    private readonly compiled: CompiledWorkflows,
-    private readonly engine: EngineEnvironment,
+    private readonly engine: EngineHost,
     private readonly ids: IdGenerator,
     private readonly auditor: Auditor,
     private readonly limits: Partial<EngineLimits>,
@@ -69,13 +69,12 @@ export class TestWorkflow {
     }
     const executionId = this.ids.next();
     const trigger = testTrigger(input.trigger);
-    const compiled = this.compiled.compile(
-      workflow.workflowId,
-      workflow.version,
-      workflow.definition,
-    );
-    const dryRun = await dryRunWorkflow(
-      compiled,
+    const dryRun = await this.engine.dryRun(
+      {
+        workflowId: workflow.workflowId,
+        version: workflow.version,
+        definition: workflow.definition,
+      },
       {
         context: {
           executionId,
@@ -93,7 +92,6 @@ export class TestWorkflow {
         mocks: input.mocks,
         signal,
       },
-      this.engine,
     );
     await this.auditor.success(
       principal,
