@@ -141,15 +141,16 @@ export async function startService(
     let stopping: Promise<void> | null = null;
     const stopOnce = async () => {
       logger.info({ event_type: "SYSTEM", action: "shutdown", result: "SUCCESS" }, "shutting down");
-      const deadline = Date.now() + config.server.shutdownTimeoutMs;
       health.setServing(false);
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
-      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
       // Runs in progress are aborted and their leases released: they resume at the next start.
-      // A worker that cannot end its runs by the deadline (a long computation) is stopped.
+      // Workers still computing after 80% of the deadline are stopped, so that the dry-runs
+      // waiting on them can still be answered and the leases released in time.
       const runnerStopped = runner.stop();
-      await engineHost.close(Math.max(0, deadline - Date.now()));
+      const engineStopped = engineHost.close(Math.floor(config.server.shutdownTimeoutMs * 0.8));
+      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await engineStopped;
       await runnerStopped;
       await metricsServer?.close();
       await persistence.close();

@@ -26,8 +26,8 @@ interface EngineDependencies {
 }
 
 /**
- * The engine worker: runs what the pool sends, posts node records (batched per turn of the
- * event loop, each batch with a checkpoint that covers it) and results, and marks in the shared
+ * The engine worker: runs what the pool sends, posts node records (at the next node start or
+ * turn of the event loop, each batch with a checkpoint that covers it) and results, and marks in the shared
  * slots which run executes, for the pool's CPU-time watchdog.
  */
 export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: EngineDependencies) {
@@ -48,7 +48,12 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
     for (const run of unposted) post(run);
     unposted.clear();
   };
-  const onRecords = (run: WorkerRun) => {
+  const onRecords = (run: WorkerRun, now: boolean) => {
+    if (now) {
+      unposted.delete(run);
+      post(run);
+      return;
+    }
     unposted.add(run);
     if (!flushQueued) {
       flushQueued = true;

@@ -20,7 +20,7 @@ export class WorkerRun {
     private readonly workflow: CompiledWorkflow,
     private readonly slots: WorkerSlots,
     private readonly cpuTimeUs: () => number,
-    private readonly onRecords: (run: WorkerRun) => void,
+    private readonly onRecords: (run: WorkerRun, now: boolean) => void,
   ) {}
 
   /** This run executes from here on (a new segment starts). */
@@ -30,6 +30,10 @@ export class WorkerRun {
 
   onEvent(event: EngineEvent): void {
     if (event.type === "node_started") {
+      // Records waiting go out before the node computes, so that a node that computes long
+      // (and may be stopped) finds the ones before it stored. Between two node starts the
+      // run's state is consistent, so the checkpoint taken with them covers them.
+      if (this.pending.length > 0 && this.handle !== null) this.onRecords(this, true);
       const record = event.nodeRun;
       this.running.push({
         index: this.workflow.nodeIndex.get(record.nodeId) ?? 0,
@@ -43,7 +47,7 @@ export class WorkerRun {
       if (at >= 0) this.running.splice(at, 1);
       if (this.live) {
         this.pending.push(event.nodeRun);
-        if (this.pending.length === 1) this.onRecords(this);
+        if (this.pending.length === 1) this.onRecords(this, false);
       }
     }
   }
