@@ -30,13 +30,17 @@ export class WorkerRun {
 
   onEvent(event: EngineEvent): void {
     if (event.type === "node_started") {
+      const record = event.nodeRun;
+      const index = this.workflow.nodeIndex.get(record.nodeId) ?? 0;
       // Records waiting go out before the node computes, so that a node that computes long
       // (and may be stopped) finds the ones before it stored. Between two node starts the
-      // run's state is consistent, so the checkpoint taken with them covers them.
-      if (this.pending.length > 0 && this.handle !== null) this.onRecords(this, true);
-      const record = event.nodeRun;
+      // run's state is consistent, so the checkpoint taken with them covers them. Not before
+      // a loop: as in-process, records that finished just before a loop are stored with the
+      // loop running, so with no checkpoint (a run is never resumed to just before a loop).
+      const isLoop = (this.workflow.nodes[index]?.bodyFrame ?? -1) >= 0;
+      if (this.pending.length > 0 && this.handle !== null && !isLoop) this.onRecords(this, true);
       this.running.push({
-        index: this.workflow.nodeIndex.get(record.nodeId) ?? 0,
+        index,
         sequence: record.sequence,
         attempt: record.attempt,
         startedAtMs: record.startedAt?.getTime() ?? 0,
