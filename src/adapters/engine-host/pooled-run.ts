@@ -2,7 +2,7 @@ import type { DryRun } from "../../domain/engine/dry-run.js";
 import type { EngineCheckpoint, EngineResult } from "../../domain/engine/engine-types.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { WorkflowVersionRef } from "../../ports/engine-host.js";
-import type { PortableRunOptions, ToWorker } from "./worker-protocol.js";
+import { type PortableRunOptions, portableReason, type ToWorker } from "./worker-protocol.js";
 
 type Settle =
   | { mode: "live"; resolve: (result: EngineResult) => void; reject: (error: unknown) => void }
@@ -69,7 +69,7 @@ export class PooledRun {
       mode: this.mode,
       workflow: this.workflow,
       options: resume === null ? options : { ...options, resume },
-      aborted: this.signal?.aborted ? String(this.signal.reason) : null,
+      aborted: this.signal?.aborted ? portableReason(this.signal.reason) : null,
     };
   }
 

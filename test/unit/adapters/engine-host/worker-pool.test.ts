@@ -64,7 +64,8 @@ function context(workflowId: string): RunOptions["context"] {
   };
 }
 
-const trigger = () => node("start", "trigger_command", { command_pattern: "!go", platforms: ["twitch"] });
+const trigger = () =>
+  node("start", "trigger_command", { command_pattern: "!go", platforms: ["twitch"] });
 
 function waiting(delayMs: number): WorkflowSpec {
   return {
