@@ -44,8 +44,9 @@ export interface EngineHost {
    */
   dryRun(workflow: WorkflowVersionRef, options: DryRunOptions): Promise<DryRun>;
   /**
-   * Refuses new runs, gives those in progress up to `graceMs` to end (the caller aborts them),
-   * then stops what is left: live runs end `cancelled`, dry-runs reject UNAVAILABLE.
+   * Gives the runs in progress (and any started meanwhile) up to `graceMs` to end (the caller
+   * aborts them), then stops what is left (live runs end `cancelled`, dry-runs reject
+   * UNAVAILABLE) and refuses new runs with UNAVAILABLE.
    */
   close(graceMs: number): Promise<void>;
 }

@@ -56,7 +56,7 @@ export class WorkerPoolEngineHost implements EngineHost {
   private readonly maxRestarts: number;
   private nextToken = 1;
   private nextWorkerId = 1;
-  private closing = false;
+  private closed = false;
   private readonly unsettled = new Set<PooledRun>();
 
   constructor(
@@ -106,18 +106,22 @@ export class WorkerPoolEngineHost implements EngineHost {
   }
 
   async close(graceMs: number): Promise<void> {
-    this.closing = true;
-    const pending = [...this.unsettled].map((run) => run.done);
-    if (pending.length > 0 && graceMs > 0) {
+    // Runs submitted during the grace period are accepted: the caller is aborting its runs,
+    // and a run it launched a moment ago must end aborted, not refused.
+    const deadline = this.clock.now() + graceMs;
+    while (this.unsettled.size > 0) {
+      const left = deadline - this.clock.now();
+      if (left <= 0) break;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        Promise.all(pending),
+        Promise.all([...this.unsettled].map((run) => run.done)),
         new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, graceMs);
+          timer = setTimeout(resolve, left);
         }),
       ]);
       clearTimeout(timer);
     }
+    this.closed = true;
     this.watchdog.stop();
     const workers = [...this.workers];
     this.workers.clear();
@@ -167,7 +171,7 @@ export class WorkerPoolEngineHost implements EngineHost {
   }
 
   private submit(run: PooledRun): void {
-    if (this.closing) {
+    if (this.closed) {
       run.fail(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
       return;
     }
