@@ -1,6 +1,5 @@
-// The telemetry SDK is imported (and started) before anything else of the service.
-
 import { availableParallelism } from "node:os";
+// The telemetry SDK is imported (and started) before anything else of the service.
 import { startTelemetry } from "./adapters/telemetry/sdk.js";
 import { type RunningService, startService } from "./composition/start-service.js";
 import { type Config, ConfigError, parseConfig, readEnv } from "./config.js";
