@@ -92,7 +92,13 @@ export async function measureOverhead(executions: number): Promise<OverheadRow[]
   for (const spec of specs) {
     for (const [name, make] of hosts) {
       const host = make();
-      await drive(host, spec, 200, 16); // warm-up: workers started, code compiled
+      // Warm-up: every worker started and loaded (its start-up is not an execution's cost),
+      // code compiled.
+      await drive(host, spec, 200, 16);
+      while (host instanceof WorkerPoolEngineHost && host.readyThreads < availableParallelism()) {
+        await drive(host, spec, 50, 16);
+      }
+      await drive(host, spec, 200, 32);
       const cpu = process.cpuUsage();
       const started = performance.now();
       await drive(host, spec, executions, 32);

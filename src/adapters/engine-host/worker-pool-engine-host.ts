@@ -81,6 +81,13 @@ export class WorkerPoolEngineHost implements EngineHost {
     return this.workers.size;
   }
 
+  /** Worker threads that finished loading and take runs. */
+  get readyThreads(): number {
+    let ready = 0;
+    for (const worker of this.workers) if (worker.ready) ready++;
+    return ready;
+  }
+
   run(workflow: WorkflowVersionRef, options: HostedRunOptions): HostedRun {
     const { signal, onNodeFinished, ...portable } = options;
     let run: PooledRun | undefined;
