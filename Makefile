@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
 	test-postgres test-production run start bench-engine bench-api bench-persistence \
-	bench-expressions bench-access node
+	bench-expressions bench-access bench-engine-host node
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -88,6 +88,9 @@ bench-expressions: generate
 
 bench-access: generate
 	node --import tsx bench/access-timing/run.ts
+
+bench-engine-host: generate
+	node --import tsx bench/engine-host/run.ts
 
 # Prints which Node.js the targets use.
 node:

@@ -21,6 +21,8 @@ export const configVariables = [
   "RUNNER_LEASE_SECONDS",
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
+  "ENGINE_WORKERS",
+  "RUN_SEGMENT_CPU_MS",
   "WATCH_POLL_MS",
   "STREAM_RECHECK_MS",
   "WORKFLOW_TIMEOUT",
@@ -105,6 +107,13 @@ interface RunnerConfig {
   claimBatchMs: number;
   /** How often a watch re-reads the stored state when no event arrives. */
   watchPollMs: number;
+  /** Worker threads that run the engine (runs and dry-runs); default: available parallelism. */
+  engineWorkers: number;
+  /**
+   * CPU time one run may spend without returning to its worker's event loop; past it the
+   * worker is replaced and the run fails (CPU_LIMIT_EXCEEDED).
+   */
+  segmentCpuMs: number;
 }
 
 interface TelemetryConfig {
@@ -153,7 +162,11 @@ export function readEnv(env: Record<string, string | undefined>): RawEnv {
   return raw;
 }
 
-export function parseConfig(raw: RawEnv): Config {
+/**
+ * `defaults.engineWorkers` is the machine's available parallelism (main.ts passes
+ * os.availableParallelism()); parseConfig stays pure.
+ */
+export function parseConfig(raw: RawEnv, defaults: { engineWorkers?: number } = {}): Config {
   const problems: string[] = [];
   const p = new Parser(raw, problems);
 
@@ -214,6 +227,8 @@ export function parseConfig(raw: RawEnv): Config {
       pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
       watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
+      engineWorkers: p.int("ENGINE_WORKERS", Math.max(1, defaults.engineWorkers ?? 1), 1, 256),
+      segmentCpuMs: p.int("RUN_SEGMENT_CPU_MS", 5000, 10, 3_600_000),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -15,6 +15,7 @@ import type { Config } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
+import { engineModule } from "./engine.module.js";
 import { grpcModule, RpcHandler } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
@@ -76,6 +77,7 @@ export async function startService(
       coreModule(config, pino),
       persistenceModule(persistence),
       applicationModule,
+      engineModule,
       workflowModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
       grpcModule(shutdown.signal),
@@ -118,7 +120,7 @@ export async function startService(
       });
     }
     const runner = container.get(ExecutionRunner);
-    const gateway = container.get(Tokens.ActionGateway);
+    const engineHost = container.get(Tokens.EngineHost);
     runner.start();
     const scheme = tls === null ? "http" : "https";
     const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
@@ -142,10 +144,14 @@ export async function startService(
       health.setServing(false);
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
-      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
       // Runs in progress are aborted and their leases released: they resume at the next start.
-      await runner.stop();
-      await gateway.close();
+      // Workers still computing after 80% of the deadline are stopped, so that the dry-runs
+      // waiting on them can still be answered and the leases released in time.
+      const runnerStopped = runner.stop();
+      const engineStopped = engineHost.close(Math.floor(config.server.shutdownTimeoutMs * 0.8));
+      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await engineStopped;
+      await runnerStopped;
       await metricsServer?.close();
       await persistence.close();
       logger.info(

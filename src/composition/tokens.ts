@@ -11,6 +11,7 @@ import type { ExpressionCompiler } from "../domain/ports/expression-compiler.js"
 import type { AccessRepository } from "../ports/access-repository.js";
 import type { ApiKeyRepository } from "../ports/api-key-repository.js";
 import type { AuditLog } from "../ports/audit-log.js";
+import type { EngineHost } from "../ports/engine-host.js";
 import type { ExecutionEventBus } from "../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../ports/execution-repository.js";
 import type { IdGenerator } from "../ports/id-generator.js";
@@ -48,8 +49,10 @@ export const Tokens = {
   ExpressionCompiler: token<ExpressionCompiler>("ExpressionCompiler"),
   /** Outbound HTTP for action nodes (SSRF-guarded); closed at shutdown. */
   ActionGateway: token<ActionGateway & { close(): Promise<void> }>("ActionGateway"),
-  /** The engine's ports: the outbound gateway and the clock. */
+  /** The engine's ports: the outbound gateway and the clock (inside engine workers). */
   EngineEnvironment: token<EngineEnvironment>("EngineEnvironment"),
+  /** Where runs and dry-runs execute: the worker pool. Closed at shutdown. */
+  EngineHost: token<EngineHost>("EngineHost"),
   WorkflowValidator: token<WorkflowValidator>("WorkflowValidator"),
   ExecutionEventBus: token<ExecutionEventBus>("ExecutionEventBus"),
   /** The workflow, execution and permission use cases both transports call. */

@@ -1,12 +1,10 @@
 import { ContainerModule } from "inversify";
+import { WorkerPoolEngineHost } from "../adapters/engine-host/worker-pool-engine-host.js";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
-import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
-import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
 import { ObjectAccess } from "../application/access/object-access.js";
 import { StreamGuard } from "../application/access/stream-guard.js";
 import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
 import { CancelExecution } from "../application/executions/cancel-execution.js";
-import { CompiledWorkflows } from "../application/executions/compiled-workflows.js";
 import { ExecuteWorkflow } from "../application/executions/execute-workflow.js";
 import { ExecutionAccess } from "../application/executions/execution-access.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
@@ -15,6 +13,7 @@ import { GuardedWatchExecution } from "../application/executions/guarded-watch-e
 import { ListExecutions } from "../application/executions/list-executions.js";
 import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
+import { WorkflowVersions } from "../application/executions/workflow-versions.js";
 import { ManagePermissions } from "../application/permissions/manage-permissions.js";
 import { Auditor } from "../application/shared/audit.js";
 import { ArchiveWorkflow } from "../application/workflows/archive-workflow.js";
@@ -40,26 +39,28 @@ function engineLimitsOf(config: Config): Partial<EngineLimits> {
   };
 }
 
-/** The engine and its adapters, the execution runner, and the workflow/execution use cases. */
+/** The engine's worker threads, entered through engine-worker.ts (a .ts file under tsx). */
+const engineWorkerUrl = new URL("./engine-worker.js", import.meta.url);
+
+/**
+ * The engine host (worker pool), the execution runner, and the workflow/execution use cases.
+ * Needs engineModule (the expression compiler validates definitions here too).
+ */
 export const workflowModule = new ContainerModule(({ bind }) => {
-  bind(Tokens.ExpressionCompiler).toConstantValue(new CelExpressionCompiler());
-  bind(Tokens.ActionGateway).toDynamicValue(({ get }) => {
-    const { outbound } = get(Tokens.Config);
-    return new HttpActionGateway({
-      routerUrl: outbound.routerUrl,
-      browserSourceUrl: outbound.browserSourceUrl,
-      routerApiKey: outbound.routerApiKey ?? undefined,
-      browserSourceApiKey: outbound.browserSourceApiKey ?? undefined,
-      allowHosts: outbound.allowHosts,
-    });
+  bind(Tokens.EngineHost).toDynamicValue(({ get }) => {
+    const config = get(Tokens.Config);
+    return new WorkerPoolEngineHost(
+      {
+        workerUrl: engineWorkerUrl,
+        setup: config,
+        size: config.runner.engineWorkers,
+        segmentCpuMs: config.runner.segmentCpuMs,
+      },
+      get(Tokens.Clock),
+      get(Tokens.Logger),
+    );
   });
-  bind(Tokens.EngineEnvironment).toDynamicValue(({ get }) => ({
-    gateway: get(Tokens.ActionGateway),
-    clock: get(Tokens.Clock),
-  }));
-  bind(CompiledWorkflows).toDynamicValue(
-    ({ get }) => new CompiledWorkflows(get(Tokens.ExpressionCompiler), 500),
-  );
+  bind(WorkflowVersions).toConstantValue(new WorkflowVersions(500));
   bind(Tokens.WorkflowValidator).toDynamicValue(({ get }) => {
     const config = get(Tokens.Config);
     const compiler = get(Tokens.ExpressionCompiler);
@@ -75,8 +76,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     return new ExecutionRunner(
       get(Tokens.ExecutionRepository),
       get(Tokens.WorkflowRepository),
-      get(CompiledWorkflows),
-      get(Tokens.EngineEnvironment),
+      get(WorkflowVersions),
+      get(Tokens.EngineHost),
       get(Tokens.ExecutionEventBus),
       get(Tokens.Clock),
       get(Tokens.Logger),
@@ -187,8 +188,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       new TestWorkflow(
         get(WorkflowAccess),
         get(Tokens.WorkflowRepository),
-        get(CompiledWorkflows),
-        get(Tokens.EngineEnvironment),
+        get(Tokens.EngineHost),
         get(Tokens.IdGenerator),
         get(Auditor),
         engineLimitsOf(get(Tokens.Config)),

@@ -32,6 +32,7 @@ export type ErrorReason =
   | "LOOP_LIMIT_EXCEEDED"
   | "LOOP_DEPTH_EXCEEDED"
   | "PAYLOAD_TOO_LARGE"
+  | "CPU_LIMIT_EXCEEDED"
   | "UNAVAILABLE";
 
 export interface FieldViolation {

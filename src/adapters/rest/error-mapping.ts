@@ -30,6 +30,8 @@ const statusByReason: Readonly<Partial<Record<ErrorReason, number>>> = {
   OPERATION_LIMIT_EXCEEDED: 400,
   LOOP_LIMIT_EXCEEDED: 400,
   LOOP_DEPTH_EXCEEDED: 400,
+  // A dry-run over its CPU-time bound (RESOURCE_EXHAUSTED over RPC): retrying cannot help.
+  CPU_LIMIT_EXCEEDED: 400,
 };
 
 export function httpStatusOf(error: DomainError): number {

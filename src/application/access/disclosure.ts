@@ -108,9 +108,9 @@ export class Disclosure {
    * Runs `work` on the stored definition (compiling it to dry-run it); the BAD_REQUEST it may
    * throw describes the definition, so a caller without can_view gets only its count.
    */
-  definitionProblems<T>(work: () => T): T {
+  async definitionProblems<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return work();
+      return await work();
     } catch (error) {
       if (this.canView || !DomainError.is(error) || error.kind !== "invalid_argument") throw error;
       throw DomainError.badRequest(

@@ -1,9 +1,9 @@
-import { dryRunWorkflow } from "../../domain/engine/dry-run.js";
-import type { EngineEnvironment, EngineLimits } from "../../domain/engine/engine-types.js";
+import type { EngineLimits } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { TriggerInfo } from "../../domain/execution/execution.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { EngineHost } from "../../ports/engine-host.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Disclosed, DryRunAnswer } from "../access/disclosure.js";
@@ -13,7 +13,6 @@ import { formatPath } from "../input-limits/json-problem.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 import { workflowAtVersion } from "../workflows/workflow-at-version.js";
-import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
 
 export interface TestWorkflowInput extends ExecuteWorkflowInput {
@@ -27,14 +26,14 @@ export type TestResult = DryRunAnswer;
 /**
  * Dry-run: the engine runs with every side-effecting node simulated (requests recorded, mock
  * outputs returned, delays not waited), nothing is stored and nothing is sent. Drafts may be
- * tested. Needs can_execute.
+ * tested. Needs can_execute. It runs on the engine host like live runs, under the same
+ * CPU-time bound (exceeding it rejects with CPU_LIMIT_EXCEEDED).
  */
 export class TestWorkflow {
   constructor(
     private readonly access: WorkflowAccess,
     private readonly workflows: WorkflowRepository,
-    private readonly compiled: CompiledWorkflows,
-    private readonly engine: EngineEnvironment,
+    private readonly engine: EngineHost,
     private readonly ids: IdGenerator,
     private readonly auditor: Auditor,
     private readonly limits: Partial<EngineLimits>,
@@ -66,29 +65,31 @@ export class TestWorkflow {
     }
     const executionId = this.ids.next();
     const trigger = testTrigger(input.trigger);
-    const compiled = show.definitionProblems(() =>
-      this.compiled.compile(workflow.workflowId, workflow.version, workflow.definition),
-    );
-    const dryRun = await dryRunWorkflow(
-      compiled,
-      {
-        context: {
-          executionId,
+    const dryRun = await show.definitionProblems(() =>
+      this.engine.dryRun(
+        {
           workflowId: workflow.workflowId,
-          workflowVersion: workflow.version,
-          userId: principal.userId,
-          communityId: workflow.communityId,
-          entityId: workflow.entityId,
-          sessionId: trigger.sessionId,
-          platform: trigger.platform,
+          version: workflow.version,
+          definition: workflow.definition,
         },
-        variables: input.variables,
-        trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
-        limits: this.limits,
-        mocks: input.mocks,
-        signal,
-      },
-      this.engine,
+        {
+          context: {
+            executionId,
+            workflowId: workflow.workflowId,
+            workflowVersion: workflow.version,
+            userId: principal.userId,
+            communityId: workflow.communityId,
+            entityId: workflow.entityId,
+            sessionId: trigger.sessionId,
+            platform: trigger.platform,
+          },
+          variables: input.variables,
+          trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
+          limits: this.limits,
+          mocks: input.mocks,
+          signal,
+        },
+      ),
     );
     await this.auditor.success(
       principal,
