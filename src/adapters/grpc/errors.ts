@@ -1,5 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
 import { DomainError, type DomainErrorKind, type ErrorReason } from "../../domain/errors.js";
 import { ErrorInfoSchema } from "../../gen/waddlebot/workflow/v1/errors_pb.js";
 
@@ -82,13 +83,56 @@ export function isServerFault(code: Code): boolean {
   );
 }
 
+/**
+ * Codes answered with a 5xx (Connect's HTTP mapping: Internal, Unknown, DataLoss, Unavailable,
+ * Unimplemented, DeadlineExceeded): each is logged once, with the request id that the
+ * ErrorInfo metadata also carries (`request_id`).
+ */
+export function isServerStatus(code: Code): boolean {
+  return codeToHttpStatus(code) >= 500;
+}
+
+/**
+ * A copy of `error` whose ErrorInfo metadata also holds `metadata` (the request id, say). Only
+ * ErrorInfos this service built are changed: withErrorInfo/toConnectError give every error one.
+ */
+export function withErrorMetadata(
+  error: ConnectError,
+  metadata: Record<string, string>,
+): ConnectError {
+  const copy = new ConnectError(error.rawMessage, error.code, error.metadata, [], error.cause);
+  for (const detail of error.details) {
+    if ("desc" in detail && detail.desc.typeName === ErrorInfoSchema.typeName) {
+      const value = detail.value as ErrorInfoInit;
+      copy.details.push({
+        desc: ErrorInfoSchema,
+        value: { ...value, metadata: { ...value.metadata, ...metadata } },
+      });
+    } else {
+      copy.details.push(detail);
+    }
+  }
+  return copy;
+}
+
+/**
+ * A call's signal was aborted by the client: the connection closed or the stream was reset.
+ * Deadlines (DeadlineExceeded) and shutdown (a DomainError) abort it too, for other reasons.
+ */
+export function clientWentAway(signal: AbortSignal): boolean {
+  if (!signal.aborted) return false;
+  const reason: unknown = signal.reason;
+  if (DomainError.is(reason)) return false;
+  return !(reason instanceof ConnectError && reason.code === Code.DeadlineExceeded);
+}
+
 type ErrorInfoInit = MessageInitShape<typeof ErrorInfoSchema>;
 
 function errorInfoDetail(init: Omit<ErrorInfoInit, "domain">) {
   return { desc: ErrorInfoSchema, value: { ...init, domain: errorDomain } };
 }
 
-function hasErrorInfo(error: ConnectError): boolean {
+export function hasErrorInfo(error: ConnectError): boolean {
   return error.details.some(
     (detail) =>
       ("desc" in detail ? detail.desc.typeName : detail.type) === ErrorInfoSchema.typeName,
