@@ -11,7 +11,7 @@ import { isHttp2, type ResponseSink, type RestRequest, type RestResponse } from 
 import { QueryParams } from "./query-params.js";
 import { readJsonBody } from "./read-json-body.js";
 import { limitReply } from "./response-limit.js";
-import { headerValue, type RequestContext, type Route } from "./route.js";
+import { headerValue, type RequestContext, type Route, type RouteDefinition } from "./route.js";
 import { Router } from "./router.js";
 import { executionRoutes } from "./routes/execution-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
@@ -48,15 +48,7 @@ export type RestHandler = (req: RestRequest, res: RestResponse) => Promise<boole
  */
 export function createRestHandler(deps: RestHandlerDeps): RestHandler {
   const router = new Router<Route>();
-  const info = {
-    module: deps.module ?? "workflow_core_module",
-    version: deps.version ?? "unknown",
-  };
-  for (const definition of [
-    ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
-    ...workflowRoutes(deps.useCases),
-    ...executionRoutes(deps.useCases),
-  ]) {
+  for (const definition of restRoutes(deps)) {
     router.add(definition.method, definition.path, definition.route);
   }
 
@@ -118,6 +110,21 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
     sendReply(sink, encoded, bodyLeftUnread && !isHttp2(req));
     return true;
   };
+}
+
+/** The REST route table (also what the fuzz suite derives its paths from). */
+export function restRoutes(
+  deps: Pick<RestHandlerDeps, "useCases" | "module" | "version" | "clock">,
+): RouteDefinition[] {
+  const info = {
+    module: deps.module ?? "workflow_core_module",
+    version: deps.version ?? "unknown",
+  };
+  return [
+    ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
+    ...workflowRoutes(deps.useCases),
+    ...executionRoutes(deps.useCases),
+  ];
 }
 
 interface DispatchInput {

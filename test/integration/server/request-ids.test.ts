@@ -103,7 +103,7 @@ describe("request ids", () => {
       });
       assert.equal(res.status, 500);
       assert.equal(res.headers.get("x-request-id"), "rest-500");
-      const body = await res.json();
+      const body = (await res.json()) as { error_code: string; details: { request_id: string } };
       assert.equal(body.error_code, "INTERNAL_ERROR");
       assert.equal(body.details.request_id, "rest-500");
       loggedOnce("rest-500");
