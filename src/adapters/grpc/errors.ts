@@ -141,18 +141,51 @@ export function hasErrorInfo(error: ConnectError): boolean {
 
 /**
  * A copy of `error` with an ErrorInfo derived from its code, unless it has one already.
- * Connect reports undecodable protobuf input as Internal ("parse binary: ..."); that is the
- * client's fault, so it becomes InvalidArgument here.
+ * Malformed requests Connect reports with a server code become InvalidArgument here.
  */
 export function withErrorInfo(error: ConnectError, metadata: Record<string, string> = {}) {
   if (hasErrorInfo(error)) return error;
-  const code =
-    error.code === Code.Internal && error.rawMessage.startsWith("parse binary:")
-      ? Code.InvalidArgument
-      : error.code;
+  const code = isMalformedRequest(error) ? Code.InvalidArgument : error.code;
   const copy = new ConnectError(error.rawMessage, code, error.metadata, [], error.cause);
-  copy.details.push(...error.details, errorInfoDetail({ reason: reasonForCode(code), metadata }));
+  const fieldViolations =
+    code === Code.InvalidArgument
+      ? [{ field: protocolField(error.rawMessage), description: error.rawMessage }]
+      : [];
+  copy.details.push(
+    ...error.details,
+    errorInfoDetail({ reason: reasonForCode(code), metadata, fieldViolations }),
+  );
   return copy;
+}
+
+/**
+ * Connect reports some malformed requests with a server code: undecodable protobuf as
+ * Internal ("parse binary: ..."), a request without its message, or with two for a unary
+ * call, as Unimplemented or Internal ("protocol error: ..."). They are the client's fault.
+ * (A frame flagged compressed without an encoding stays Internal, as gRPC prescribes.)
+ */
+function isMalformedRequest(error: ConnectError): boolean {
+  if (error.code !== Code.Internal && error.code !== Code.Unimplemented) return false;
+  return (
+    error.rawMessage.startsWith("parse binary:") || error.rawMessage.startsWith("protocol error:")
+  );
+}
+
+/**
+ * The field a request refused by the protocol layer got wrong, so that every INVALID_ARGUMENT
+ * names one: the message field protobuf's JSON decoder names ("cannot decode field
+ * pkg.Request.include_revoked from JSON"), the timeout header, the content type or method, and
+ * otherwise the body as a whole.
+ */
+function protocolField(message: string): string {
+  const field = /cannot decode field [\w.]*?\.(\w+) from JSON/.exec(message)?.[1];
+  if (field !== undefined) return field;
+  if (/grpc timeout/.test(message)) return "grpc-timeout";
+  if (/connect timeout|timeout \d+ms/.test(message)) return "timeout";
+  if (/content-type/i.test(message)) return "content-type";
+  if (/HTTP method/.test(message)) return "method";
+  if (/connect-protocol-version/.test(message)) return "connect-protocol-version";
+  return "body";
 }
 
 /**
