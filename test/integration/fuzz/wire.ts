@@ -118,10 +118,30 @@ function framesOf(body: Uint8Array): { flags: number; data: Uint8Array }[] {
 /** One h2c session for every gRPC call, reopened when the server closes it. */
 export class GrpcSession {
   private session: http2.ClientHttp2Session | null = null;
+  private readonly goingAway = new WeakSet<http2.ClientHttp2Session>();
 
   constructor(private readonly url: string) {}
 
-  call(req: WireRequest): Promise<Answer> {
+  /**
+   * One call. A stream refused without an answer because the session was going away (an idle
+   * GOAWAY racing the request) is retried once on a new session, as gRPC clients do.
+   */
+  async call(req: WireRequest): Promise<Answer> {
+    const first = await this.attempt(req);
+    if (first !== null) return first;
+    this.session?.destroy();
+    this.session = null;
+    return (
+      (await this.attempt(req)) ?? {
+        httpStatus: 0,
+        rpcError: new ConnectError("stream refused twice", Code.Unknown),
+        requestId: null,
+      }
+    );
+  }
+
+  /** The answer, or null when the stream closed with no response at all on a closing session. */
+  private attempt(req: WireRequest): Promise<Answer | null> {
     const session = this.open();
     return new Promise((resolve) => {
       let headers: http2.IncomingHttpHeaders = {};
@@ -147,6 +167,13 @@ export class GrpcSession {
       stream.on("error", () => undefined);
       stream.on("close", () => {
         clearTimeout(bound);
+        if (
+          headers[":status"] === undefined &&
+          (session.closed || session.destroyed || this.goingAway.has(session))
+        ) {
+          resolve(null);
+          return;
+        }
         const status = new Headers();
         for (const [name, value] of Object.entries({ ...headers, ...trailers })) {
           if (!name.startsWith(":") && value !== undefined) status.set(name, String(value));
@@ -179,6 +206,7 @@ export class GrpcSession {
       return this.session;
     const session = http2.connect(this.url);
     session.on("error", () => undefined);
+    session.on("goaway", () => this.goingAway.add(session));
     this.session = session;
     return session;
   }
