@@ -146,16 +146,24 @@ export function hasErrorInfo(error: ConnectError): boolean {
 export function withErrorInfo(error: ConnectError, metadata: Record<string, string> = {}) {
   if (hasErrorInfo(error)) return error;
   const code = isMalformedRequest(error) ? Code.InvalidArgument : error.code;
-  const copy = new ConnectError(error.rawMessage, code, error.metadata, [], error.cause);
+  // Decoder messages quote the refused value, which can be most of the request.
+  const message = shortened(error.rawMessage);
+  const copy = new ConnectError(message, code, error.metadata, [], error.cause);
   const fieldViolations =
     code === Code.InvalidArgument
-      ? [{ field: protocolField(error.rawMessage), description: error.rawMessage }]
+      ? [{ field: protocolField(error.rawMessage), description: message }]
       : [];
   copy.details.push(
     ...error.details,
     errorInfoDetail({ reason: reasonForCode(code), metadata, fieldViolations }),
   );
   return copy;
+}
+
+const maxMessageLength = 500;
+
+function shortened(message: string): string {
+  return message.length <= maxMessageLength ? message : `${message.slice(0, maxMessageLength)}…`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   createAsyncIterable,
@@ -111,15 +112,20 @@ function isClientCaused(error: ConnectError): boolean {
   );
 }
 
-/** Connect unary errors are a JSON body; 405/415 answers have none, so we give them one. */
+/**
+ * Connect unary errors are a JSON body; 405/415 answers have none, so we give them one. Connect
+ * compresses an error body over 1 KiB for a client that accepts gzip or br: it is read
+ * decompressed, and the fixed error is sent uncompressed.
+ */
 async function fixUnaryError(
   res: UniversalServerResponse,
   method: string,
   contentType: string,
   fix: FixError,
 ): Promise<UniversalServerResponse> {
-  if (res.header?.has("content-encoding")) return res;
-  const bytes = res.body === undefined ? new Uint8Array(0) : await readAllBytes(res.body, 1 << 20);
+  const sent = res.body === undefined ? new Uint8Array(0) : await readAllBytes(res.body, 1 << 20);
+  const bytes = decompressed(sent, res.header?.get("content-encoding") ?? null);
+  if (bytes === null) return { ...res, body: createAsyncIterable([sent]) };
   let error: ConnectError;
   if (bytes.byteLength > 0) {
     try {
@@ -133,12 +139,32 @@ async function fixUnaryError(
   const fixed = fix(error);
   const body = errorToJsonBytes(fixed, undefined);
   const header = new Headers(res.header);
+  header.delete("content-encoding");
   header.set("content-type", "application/json");
   header.set("content-length", String(body.byteLength));
   // Bodiless 405/415 keep their status; a reclassified error gets the status of its code.
   const status =
     bytes.byteLength > 0 && fixed.code !== error.code ? codeToHttpStatus(fixed.code) : res.status;
   return { ...res, status, header, body: createAsyncIterable([body]) };
+}
+
+/** The body without its content encoding; null for an encoding this file does not know. */
+function decompressed(bytes: Uint8Array, encoding: string | null): Uint8Array | null {
+  try {
+    switch (encoding) {
+      case null:
+      case "identity":
+        return bytes;
+      case "gzip":
+        return gunzipSync(bytes, { maxOutputLength: 1 << 20 });
+      case "br":
+        return brotliDecompressSync(bytes, { maxOutputLength: 1 << 20 });
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
 }
 
 function bodylessError(status: number, method: string, contentType: string): ConnectError {

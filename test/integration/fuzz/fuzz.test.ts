@@ -31,12 +31,13 @@ import {
 } from "./requests.js";
 import { restTargets, rpcTargets } from "./targets.js";
 import type { IdPool } from "./values.js";
-import { GrpcSession, isFiveHundred, problemOf, send } from "./wire.js";
+import { type Answer, GrpcSession, isFiveHundred, problemOf, send } from "./wire.js";
 
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const perProtocol = Number(process.env.FUZZ_REQUESTS ?? 1500);
 const maxRequestBytes = 256 * 1024;
 const healthEvery = 50;
+const concurrency = 4;
 /** Generous: the service may keep what it allocated (V8 rarely returns pages to the system). */
 const rssSlackBytes = 256 * 1024 * 1024;
 
@@ -130,22 +131,32 @@ describe(`fuzz (seed ${seed}, ${perProtocol} requests per protocol)`, () => {
     await res.arrayBuffer();
   }
 
+  /** Requests go in batches of `concurrency`, answered concurrently (the service is shared). */
   async function run(protocol: Protocol, arbitrary: fc.Arbitrary<WireRequest>, offset: number) {
     let sent = 0;
     await fc
       .assert(
-        fc.asyncProperty(arbitrary, async (generated) => {
-          const req = uniqueId(generated, sent);
-          sent++;
-          const answer = await send(url, grpc, req);
-          const problem = problemOf(req, answer);
-          if (isFiveHundred(req, answer) && answer.requestId) fiveHundreds.push(answer.requestId);
-          if (sent % healthEvery === 0) await healthy(`after ${sent} ${protocol} requests`);
-          if (problem !== null) {
-            throw new Error(`${protocol} ${req.method} ${shorten(req.path)}: ${shorten(problem)}`);
-          }
-        }),
-        { seed: seed + offset, numRuns: perProtocol },
+        fc.asyncProperty(
+          fc.array(arbitrary, { minLength: concurrency, maxLength: concurrency }),
+          async (batch) => {
+            const requests = batch.map((generated) => uniqueId(generated, sent++));
+            const answers = await Promise.all(requests.map((req) => send(url, grpc, req)));
+            if (sent % healthEvery < concurrency)
+              await healthy(`after ${sent} ${protocol} requests`);
+            for (const [i, req] of requests.entries()) {
+              const answer = answers[i] as Answer;
+              if (isFiveHundred(req, answer) && answer.requestId)
+                fiveHundreds.push(answer.requestId);
+              const problem = problemOf(req, answer);
+              if (problem !== null) {
+                throw new Error(
+                  `${protocol} ${req.method} ${shorten(req.path)}: ${shorten(problem)}`,
+                );
+              }
+            }
+          },
+        ),
+        { seed: seed + offset, numRuns: Math.ceil(perProtocol / concurrency) },
       )
       .catch((error: unknown) => {
         const report = error instanceof Error ? error.message : String(error);

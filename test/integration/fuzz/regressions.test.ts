@@ -97,6 +97,29 @@ describe("fuzz findings", () => {
     );
   });
 
+  it("Connect JSON: an error over 1 KiB to a client accepting gzip keeps its ErrorInfo (was sent compressed without one)", async () => {
+    const res = await fetch(`${svc.url}/waddlebot.workflow.v1.WorkflowService/CreateWorkflow`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "accept-encoding": "gzip, br",
+        "x-api-key": svc.adminKey,
+      },
+      body: `{"metadata":{"community_id":"${"x".repeat(70_000)}"}}`,
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as {
+      message: string;
+      details: { debug: { reason: string; fieldViolations: { field: string }[] } }[];
+    };
+    assert.equal(body.details[0]?.debug.reason, "BAD_REQUEST");
+    assert.deepEqual(
+      body.details[0]?.debug.fieldViolations.map((v) => v.field),
+      ["community_id"],
+    );
+    assert.ok(body.message.length <= 501, "the refused value is not echoed whole");
+  });
+
   it("REST: publishing a workflow with too many nodes names `nodes` (was an empty field)", async () => {
     const nodes = [
       node("t", "trigger_command", { command_pattern: "!go", platforms: ["twitch"] }),

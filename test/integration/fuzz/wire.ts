@@ -153,7 +153,11 @@ export class GrpcSession {
         te: "trailers",
         ...req.headers,
       });
-      const bound = setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), streamReadBound);
+      // Only a stream is abandoned (after its first message, or at the bound); a unary call
+      // is awaited however loaded the machine is.
+      const bound = req.streaming
+        ? setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), streamReadBound)
+        : undefined;
       stream.on("response", (h) => {
         headers = h;
       });
@@ -232,7 +236,9 @@ const serverCodes = new Set([
 export function problemOf(req: WireRequest, answer: Answer): string | null {
   // Node's HTTP parser answers a head over 16 KiB (a 70,000-character query) itself.
   if (answer.httpStatus === 431) return null;
-  if (answer.requestId === null || answer.requestId === "") return "no x-request-id on the answer";
+  if (answer.requestId === null || answer.requestId === "") {
+    return `no x-request-id on the answer (HTTP ${answer.httpStatus}, ${answer.rpcError?.message ?? "no error"})`;
+  }
   if (req.requestId !== null && answer.requestId !== req.requestId)
     return `request id ${answer.requestId}, sent ${req.requestId}`;
   if (req.protocol === "rest") return restProblem(answer);
