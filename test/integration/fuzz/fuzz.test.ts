@@ -141,6 +141,7 @@ describe(`fuzz (seed ${seed}, ${perProtocol} requests per protocol)`, () => {
           async (batch) => {
             const requests = batch.map((generated) => uniqueId(generated, sent++));
             const answers = await Promise.all(requests.map((req) => send(url, grpc, req)));
+            grpc.renew();
             if (sent % healthEvery < concurrency)
               await healthy(`after ${sent} ${protocol} requests`);
             for (const [i, req] of requests.entries()) {

@@ -124,13 +124,11 @@ export class GrpcSession {
 
   /**
    * One call. A stream refused without an answer because the session was going away (an idle
-   * GOAWAY racing the request) is retried once on a new session, as gRPC clients do.
+   * GOAWAY racing the request) or refused it locally is retried once on a new session.
    */
   async call(req: WireRequest): Promise<Answer> {
     const first = await this.attempt(req);
     if (first !== null) return first;
-    this.session?.destroy();
-    this.session = null;
     return (
       (await this.attempt(req)) ?? {
         httpStatus: 0,
@@ -171,10 +169,15 @@ export class GrpcSession {
       stream.on("error", () => undefined);
       stream.on("close", () => {
         clearTimeout(bound);
+        // No answer at all: the session was going away, or this client's own session refused
+        // the stream (ENHANCE_YOUR_CALM: a Node client counts the unsent rest of every upload
+        // the server answered early, and past 10 MB it refuses new streams locally).
+        const refusedLocally = stream.rstCode === http2.constants.NGHTTP2_ENHANCE_YOUR_CALM;
         if (
           headers[":status"] === undefined &&
-          (session.closed || session.destroyed || this.goingAway.has(session))
+          (refusedLocally || session.closed || session.destroyed || this.goingAway.has(session))
         ) {
+          this.goingAway.add(session);
           resolve(null);
           return;
         }
@@ -203,6 +206,16 @@ export class GrpcSession {
 
   close(): void {
     this.session?.close();
+  }
+
+  /**
+   * Ends the session once its calls are done; the next call opens a new one. Called after each
+   * batch, so that what one batch does to its connection (a Node client's session refuses new
+   * streams after 10 MB of uploads the server answered early) never decides the next.
+   */
+  renew(): void {
+    this.session?.close();
+    this.session = null;
   }
 
   private open(): http2.ClientHttp2Session {

@@ -61,7 +61,7 @@ export function lingerBeforeClose(req: IncomingMessage, socket: Socket, timeoutM
  */
 export function discardRestOfStream(stream: ServerHttp2Stream): void {
   let discarded = 0;
-  stream.on("readable", () => {
+  const drain = () => {
     for (let chunk: Buffer | null = stream.read(); chunk !== null; chunk = stream.read()) {
       discarded += chunk.byteLength;
       if (discarded > maxDiscardBytes && !stream.closed) {
@@ -69,5 +69,10 @@ export function discardRestOfStream(stream: ServerHttp2Stream): void {
         return;
       }
     }
-  });
+  };
+  stream.on("readable", drain);
+  // What arrived before now raised its 'readable' already: left buffered, it would hold the
+  // stream open, and its bytes would count against the session's memory until every new
+  // stream on the connection is refused (ENHANCE_YOUR_CALM).
+  drain();
 }
