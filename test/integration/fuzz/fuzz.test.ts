@@ -38,6 +38,8 @@ const perProtocol = Number(process.env.FUZZ_REQUESTS ?? 1500);
 const maxRequestBytes = 256 * 1024;
 const healthEvery = 50;
 const concurrency = 4;
+/** The service's V8 heap limit in the run: about 5 times what it uses when idle. */
+const heapLimitMib = 256;
 /** Generous: the service may keep what it allocated (V8 rarely returns pages to the system). */
 const rssSlackBytes = 256 * 1024 * 1024;
 
@@ -63,6 +65,8 @@ describe(`fuzz (seed ${seed}, ${perProtocol} requests per protocol)`, () => {
       MAX_REQUEST_BYTES: String(maxRequestBytes),
       LOG_LEVEL: "info",
       SHUTDOWN_TIMEOUT_MS: "5000",
+      // A leak then ends in a crash the suite sees, instead of a heap V8 merely lets grow.
+      NODE_OPTIONS: `--max-old-space-size=${heapLimitMib}`,
     });
     const listening = await service.waitFor((line) => line.action === "start");
     url = String(listening.url);
