@@ -34,12 +34,16 @@ export function lingerBeforeClose(req: IncomingMessage, socket: Socket, timeoutM
       if (socket.writableFinished) socket.destroy();
       else socket.once("finish", () => socket.destroy());
     };
+    // At the time bound the socket goes, whether or not the answer got out.
+    const timer = setTimeout(() => {
+      close();
+      socket.destroy();
+    }, timeoutMs);
+    timer.unref();
     const onData = (chunk: Buffer) => {
       discarded += chunk.byteLength;
       if (discarded > maxDiscardBytes) close();
     };
-    const timer = setTimeout(close, timeoutMs);
-    timer.unref();
     if (req.complete) {
       close();
       return;
