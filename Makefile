@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
 	test-postgres test-production run start bench-engine bench-api bench-persistence \
-	bench-expressions bench-access bench-engine-host node
+	bench-expressions bench-access bench-engine-host node fuzz
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -64,6 +64,14 @@ test-production: install
 # The whole suite: static checks, unit tests, the integration tests on both databases, and the
 # production build started on production dependencies only.
 test: lint typecheck test-unit test-integration test-production
+
+# A longer fuzz run than the one in the integration suite, on SQLite then PostgreSQL:
+# make fuzz FUZZ_REQUESTS=100000 [FUZZ_SEED=<seed printed by a failed run>]
+FUZZ_REQUESTS ?= 20000
+fuzz: generate
+	TEST_DATABASE=sqlite FUZZ_REQUESTS=$(FUZZ_REQUESTS) $(NODE_TEST) test/integration/fuzz/fuzz.test.ts
+	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) FUZZ_REQUESTS=$(FUZZ_REQUESTS) \
+		$(NODE_TEST) test/integration/fuzz/fuzz.test.ts
 
 # Development: the service from its TypeScript sources.
 run: generate

@@ -41,28 +41,37 @@ export function httpStatusOf(error: DomainError): number {
 interface ErrorContext {
   method: string;
   path: string;
+  /** The request's id (x-request-id): logged with, and part of the body of, every 5xx. */
+  requestId: string;
 }
 
 /**
  * Any thrown value as an error reply. Internal errors and non-domain errors answer with a
- * generic message; their cause goes to the log only.
+ * generic message; their cause goes to the log only. Every 5xx is logged here, once (error
+ * for a failure, warn for a refusal such as shutting down), with the request id that its
+ * `details.request_id` also carries.
  */
 export function errorToReply(error: unknown, logger: Logger, context: ErrorContext): RestReply {
+  const request = { method: context.method, path: context.path, request_id: context.requestId };
   if (!DomainError.is(error) || error.kind === "internal") {
     logger.error(
-      { err: error, method: context.method, path: context.path },
+      { event_type: "ERROR", ...request, status: 500, err: error },
       "REST request failed with an internal error",
     );
-    return errorReply(500, "INTERNAL_ERROR", "internal server error");
+    return errorReply(500, "INTERNAL_ERROR", "internal server error", {
+      request_id: context.requestId,
+    });
   }
   const status = httpStatusOf(error);
+  const details = errorDetails(error);
   if (status >= 500) {
     logger.warn(
-      { reason: error.reason, method: context.method, path: context.path, message: error.message },
+      { ...request, status, reason: error.reason, message: error.message },
       "REST request failed",
     );
+    details.request_id = context.requestId;
   }
-  return errorReply(status, error.reason, error.message, errorDetails(error));
+  return errorReply(status, error.reason, error.message, details);
 }
 
 export function errorDetails(error: DomainError): JsonObject {
