@@ -21,11 +21,14 @@ export const configVariables = [
   "RUNNER_LEASE_SECONDS",
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
+  "ENGINE_WORKERS",
+  "RUN_SEGMENT_CPU_MS",
   "WATCH_POLL_MS",
   "COMMUNITY_RUN_RATE_LIMIT",
   "COMMUNITY_RUN_RATE_WINDOW_SECONDS",
   "WEBHOOK_SECRET_KEY",
   "SCHEDULER_POLL_MS",
+  "STREAM_RECHECK_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -108,6 +111,13 @@ interface RunnerConfig {
   claimBatchMs: number;
   /** How often a watch re-reads the stored state when no event arrives. */
   watchPollMs: number;
+  /** Worker threads that run the engine (runs and dry-runs); default: available parallelism. */
+  engineWorkers: number;
+  /**
+   * CPU time one run may spend without returning to its worker's event loop; past it the
+   * worker is replaced and the run fails (CPU_LIMIT_EXCEEDED).
+   */
+  segmentCpuMs: number;
 }
 
 interface TriggersConfig {
@@ -135,7 +145,11 @@ export interface Config {
   server: ServerConfig;
   db: DatabaseConfig;
   log: { level: LogLevel };
-  auth: { adminApiKey: string | null };
+  auth: {
+    adminApiKey: string | null;
+    /** How often an open stream re-checks its API key and its access to what it streams. */
+    streamRecheckMs: number;
+  };
   limits: EngineLimitsConfig;
   outbound: OutboundConfig;
   runner: RunnerConfig;
@@ -163,7 +177,11 @@ export function readEnv(env: Record<string, string | undefined>): RawEnv {
   return raw;
 }
 
-export function parseConfig(raw: RawEnv): Config {
+/**
+ * `defaults.engineWorkers` is the machine's available parallelism (main.ts passes
+ * os.availableParallelism()); parseConfig stays pure.
+ */
+export function parseConfig(raw: RawEnv, defaults: { engineWorkers?: number } = {}): Config {
   const problems: string[] = [];
   const p = new Parser(raw, problems);
 
@@ -214,7 +232,7 @@ export function parseConfig(raw: RawEnv): Config {
       poolSize: p.int("DATABASE_POOL_SIZE", 10, 2, 1000),
     },
     log: { level: p.oneOf("LOG_LEVEL", logLevels, "info") },
-    auth: { adminApiKey },
+    auth: { adminApiKey, streamRecheckMs: p.int("STREAM_RECHECK_MS", 5000, 10, 600_000) },
     limits: {
       workflowTimeoutSeconds: p.int("WORKFLOW_TIMEOUT", 300, 1, 86_400),
       maxLoopIterations: p.int("MAX_LOOP_ITERATIONS", 100, 1, 1_000_000),
@@ -235,6 +253,8 @@ export function parseConfig(raw: RawEnv): Config {
       pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
       watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
+      engineWorkers: p.int("ENGINE_WORKERS", Math.max(1, defaults.engineWorkers ?? 1), 1, 256),
+      segmentCpuMs: p.int("RUN_SEGMENT_CPU_MS", 5000, 10, 3_600_000),
     },
     triggers: {
       communityRunRate: p.int("COMMUNITY_RUN_RATE_LIMIT", 0, 0, 1_000_000),

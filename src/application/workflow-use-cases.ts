@@ -1,9 +1,9 @@
 import type { CancelExecution } from "./executions/cancel-execution.js";
 import type { ExecuteWorkflow } from "./executions/execute-workflow.js";
 import type { GetExecution } from "./executions/get-execution.js";
+import type { GuardedWatchExecution } from "./executions/guarded-watch-execution.js";
 import type { ListExecutions } from "./executions/list-executions.js";
 import type { TestWorkflow } from "./executions/test-workflow.js";
-import type { WatchExecution } from "./executions/watch-execution.js";
 import type { ManagePermissions } from "./permissions/manage-permissions.js";
 import type { CommunityStopSwitch } from "./triggers/community-stop-switch.js";
 import type { DispatchChatEvent } from "./triggers/dispatch-chat-event.js";
@@ -32,7 +32,7 @@ export interface WorkflowUseCases {
   cancelExecution: CancelExecution;
   listExecutions: ListExecutions;
   testWorkflow: TestWorkflow;
-  watchExecution: WatchExecution;
+  watchExecution: GuardedWatchExecution;
   dispatchChatEvent: DispatchChatEvent;
   communityStops: CommunityStopSwitch;
   webhooks: ManageWebhooks;

@@ -14,6 +14,7 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.CommunityStops).toConstantValue(persistence.communityStops);
     bind(Tokens.WebhookStore).toConstantValue(persistence.webhooks);
     bind(Tokens.ScheduleStore).toConstantValue(persistence.schedules);
+    bind(Tokens.AccessRepository).toConstantValue(persistence.access);
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

@@ -16,6 +16,7 @@ import type { Config } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
+import { engineModule } from "./engine.module.js";
 import { grpcModule, RpcHandler } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
@@ -78,6 +79,7 @@ export async function startService(
       coreModule(config, pino),
       persistenceModule(persistence),
       applicationModule,
+      engineModule,
       workflowModule,
       triggersModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
@@ -121,7 +123,7 @@ export async function startService(
       });
     }
     const runner = container.get(ExecutionRunner);
-    const gateway = container.get(Tokens.ActionGateway);
+    const engineHost = container.get(Tokens.EngineHost);
     runner.start();
     const schedules = container.get(ScheduleRunner);
     schedules.start();
@@ -147,11 +149,16 @@ export async function startService(
       health.setServing(false);
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
-      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
-      await schedules.stop();
       // Runs in progress are aborted and their leases released: they resume at the next start.
-      await runner.stop();
-      await gateway.close();
+      // Workers still computing after 80% of the deadline are stopped, so that the dry-runs
+      // waiting on them can still be answered and the leases released in time.
+      const schedulesStopped = schedules.stop();
+      const runnerStopped = runner.stop();
+      const engineStopped = engineHost.close(Math.floor(config.server.shutdownTimeoutMs * 0.8));
+      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await schedulesStopped;
+      await engineStopped;
+      await runnerStopped;
       await metricsServer?.close();
       await persistence.close();
       logger.info(

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
+import type { AccessRepository } from "../../ports/access-repository.js";
 import type { ApiKeyRepository } from "../../ports/api-key-repository.js";
 import type { AuditLog } from "../../ports/audit-log.js";
 import type { CommunityStops } from "../../ports/community-stops.js";
@@ -16,6 +17,7 @@ import { tableColumns } from "./database/table-columns.js";
 import { resolveDatabaseTarget } from "./database-target.js";
 import type { Dialect } from "./dialect.js";
 import type { AuditEventReader } from "./repositories/audit-event-filter.js";
+import { SqlAccessRepository } from "./repositories/sql-access-repository.js";
 import { SqlApiKeyRepository } from "./repositories/sql-api-key-repository.js";
 import { SqlAuditLog } from "./repositories/sql-audit-log.js";
 import { SqlCommunityStops } from "./repositories/sql-community-stops.js";
@@ -41,6 +43,11 @@ export interface OpenPersistenceOptions {
   migrate?: boolean | { to: string };
   /** PostgreSQL connections (default 10, at least 2); SQLite always uses one. */
   poolSize?: number;
+  /**
+   * Called with the SQL text (never the values) of each statement the repositories run, as it
+   * is sent: tests compare what two paths execute with it.
+   */
+  onStatement?: (sql: string) => void;
 }
 
 /** The persistence adapter: one database, all repositories. */
@@ -50,6 +57,8 @@ export interface Persistence {
   readonly executions: ExecutionRepository;
   readonly permissions: PermissionRepository;
   readonly apiKeys: ApiKeyRepository;
+  /** Who may see what: one statement per question (see AccessRepository). */
+  readonly access: AccessRepository;
   /** The trigger index, atomic admissions and dispatched event ids. */
   readonly triggers: TriggerIndex & TriggerAdmission & DispatchLog;
   readonly communityStops: CommunityStops;
@@ -88,7 +97,7 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
         cause: connection.error,
       });
     }
-    const db = new SqlDatabase(orm, target.dialect, tableColumns(orm));
+    const db = new SqlDatabase(orm, target.dialect, tableColumns(orm), options.onStatement);
     const migrate = options.migrate ?? true;
     if (migrate !== false) {
       await runMigrations(orm, db, migrate === true ? undefined : migrate.to);
@@ -100,6 +109,7 @@ export async function openPersistence(options: OpenPersistenceOptions): Promise<
       executions: new SqlExecutionRepository(db),
       permissions: new SqlPermissionRepository(db),
       apiKeys: new SqlApiKeyRepository(db),
+      access: new SqlAccessRepository(db),
       triggers: new SqlTriggerStore(db),
       communityStops: new SqlCommunityStops(db),
       webhooks: new SqlWebhookStore(db),

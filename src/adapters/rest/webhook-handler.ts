@@ -5,6 +5,7 @@ import { errorReply, ok, type RestReply } from "./envelope.js";
 import { errorToReply } from "./error-mapping.js";
 import { isHttp2, type RestRequest, type RestResponse } from "./http-types.js";
 import { limitReply } from "./response-limit.js";
+import { requestIdOf } from "./rest-handler.js";
 import { sendReply } from "./send-reply.js";
 
 const hookPath = /^\/hooks\/([^/]+)\/?$/;
@@ -65,6 +66,7 @@ export function createWebhookHandler(deps: {
       reply = errorToReply(error, deps.logger, {
         method: req.method ?? "POST",
         path: "/hooks/{hook_id}",
+        requestId: requestIdOf(req),
       });
     }
     sendReply(res, limitReply(reply, Number.MAX_SAFE_INTEGER), bodyLeftUnread && !isHttp2(req));

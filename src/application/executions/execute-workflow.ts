@@ -5,6 +5,7 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
@@ -40,11 +41,11 @@ export class ExecuteWorkflow {
     private readonly limits: { gate: TriggerAdmissionGate; guard: StartGuard } | null = null,
   ) {}
 
-  async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
+  async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Disclosed<Execution>> {
     const check = new InputCheck();
     checkExecuteInput(input, check);
     check.throwIfAny("invalid execute request");
-    const workflow = await this.access.require(
+    const { workflow, show } = await this.access.require(
       principal,
       input.workflowId,
       "can_execute",
@@ -62,7 +63,7 @@ export class ExecuteWorkflow {
     if (key !== "") {
       const since = new Date(now.getTime() - idempotencyWindowMs);
       const existing = await this.executions.findByIdempotencyKey(principal.userId, key, since);
-      if (existing !== null) return sameWorkflow(existing, input.workflowId);
+      if (existing !== null) return show.execution(sameWorkflow(existing, input.workflowId));
       await this.executions.releaseIdempotencyKey(principal.userId, key, since);
     }
     if (workflow.status === "archived" || workflow.publishedVersion === null) {
@@ -121,11 +122,11 @@ export class ExecuteWorkflow {
           ? await this.executions.findByIdempotencyKey(principal.userId, key, new Date(0))
           : null;
       if (winner === null) throw error;
-      return sameWorkflow(winner, input.workflowId);
+      return show.execution(sameWorkflow(winner, input.workflowId));
     }
     this.wakeRunner();
     this.auditor.recorded(audit);
-    return execution;
+    return show.execution(execution);
   }
 }
 

@@ -1,14 +1,9 @@
-import type {
-  EngineCheckpoint,
-  EngineEnvironment,
-  EngineLimits,
-  RunOptions,
-} from "../../domain/engine/engine-types.js";
-import { runWorkflow } from "../../domain/engine/run-workflow.js";
+import type { EngineCheckpoint, EngineLimits } from "../../domain/engine/engine-types.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { Clock } from "../../domain/ports/clock.js";
+import type { EngineHost, HostedRunOptions } from "../../ports/engine-host.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
@@ -17,7 +12,6 @@ import type {
 } from "../../ports/execution-repository.js";
 import type { Logger } from "../../ports/logger.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
-import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
@@ -27,6 +21,7 @@ import {
   missingVersionEnd,
   type RunEnd,
 } from "./run-end.js";
+import type { WorkflowVersions } from "./workflow-versions.js";
 
 interface RunnerOptions {
   /** Identifies this process's leases. */
@@ -54,7 +49,7 @@ type AbortCause = "cancel" | "shutdown" | "lease_lost";
 
 /**
  * Claims pending executions (and running ones whose lease expired after a crash) from the
- * database, runs them on the engine, persists node runs as they finish and writes the terminal
+ * database, runs them on the engine host (worker threads), persists node runs as they finish and writes the terminal
  * state with a compare-and-set.
  */
 export class ExecutionRunner {
@@ -68,8 +63,8 @@ export class ExecutionRunner {
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly workflows: WorkflowRepository,
-    private readonly compiled: CompiledWorkflows,
-    private readonly engine: EngineEnvironment,
+    private readonly versions: WorkflowVersions,
+    private readonly engine: EngineHost,
     private readonly bus: ExecutionEventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -190,8 +185,8 @@ export class ExecutionRunner {
       await this.finish(execution, startedAt, trace, interruptedEnd(), claimed);
       return;
     }
-    let workflow = this.compiled.get(execution.workflowId, execution.workflowVersion);
-    if (workflow === undefined) {
+    let definition = this.versions.get(execution.workflowId, execution.workflowVersion);
+    if (definition === undefined) {
       const version = await this.workflows.getVersion(
         execution.workflowId,
         execution.workflowVersion,
@@ -200,16 +195,8 @@ export class ExecutionRunner {
         await this.finish(execution, startedAt, trace, missingVersionEnd(execution), claimed);
         return;
       }
-      try {
-        workflow = this.compiled.compile(
-          execution.workflowId,
-          execution.workflowVersion,
-          version.definition,
-        );
-      } catch (error) {
-        await this.finish(execution, startedAt, trace, failedEnd(error), claimed);
-        return;
-      }
+      definition = version.definition;
+      this.versions.set(execution.workflowId, execution.workflowVersion, definition);
     }
 
     let takeCheckpoint = (): JsonValue | null => claimed.checkpoint;
@@ -223,16 +210,16 @@ export class ExecutionRunner {
     let end: RunEnd;
     let totalNodes = 0;
     try {
-      const run = runWorkflow(
-        workflow,
+      // The host compiles the version; a definition that does not compile rejects the result.
+      const run = this.engine.run(
+        { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
         this.runOptions(claimed, signal, (nodeRun) => {
           trace.nodeRun(nodeRun);
           writer.add(nodeRun);
         }),
-        this.engine,
       );
       takeCheckpoint = () => run.takeCheckpoint();
-      totalNodes = workflow.nodes.length;
+      totalNodes = definition.nodes.length;
       end = await run.result;
     } catch (error) {
       end = failedEnd(error);
@@ -252,7 +239,7 @@ export class ExecutionRunner {
     claimed: ClaimedExecution,
     signal: AbortSignal,
     onNodeRun: (nodeRun: NodeRun) => void,
-  ): RunOptions {
+  ): HostedRunOptions {
     const { execution, checkpoint } = claimed;
     const trigger = execution.trigger;
     return {
@@ -269,11 +256,8 @@ export class ExecutionRunner {
       variables: execution.inputVariables,
       trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
       limits: this.options.limits,
-      mode: "live",
       signal,
-      onEvent: (event) => {
-        if (event.type === "node_finished") onNodeRun(event.nodeRun);
-      },
+      onNodeFinished: onNodeRun,
       // Stored as takeCheckpoint() returned it; the engine checks it belongs to this execution.
       ...(checkpoint === null ? {} : { resume: checkpoint as EngineCheckpoint }),
     };

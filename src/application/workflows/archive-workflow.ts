@@ -3,6 +3,7 @@ import type { Clock } from "../../domain/ports/clock.js";
 import { emptyTriggerPlan } from "../../domain/triggers/trigger-rule.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { checkIds } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "./workflow-access.js";
@@ -16,15 +17,15 @@ export class ArchiveWorkflow {
     private readonly auditor: Auditor,
   ) {}
 
-  async execute(principal: Principal, workflowId: string): Promise<Workflow> {
+  async execute(principal: Principal, workflowId: string): Promise<Disclosed<Workflow>> {
     checkIds({ workflow_id: workflowId });
-    const current = await this.access.require(
+    const { workflow: current, show } = await this.access.require(
       principal,
       workflowId,
       "can_delete",
       "delete_workflow",
     );
-    if (current.status === "archived") return current;
+    if (current.status === "archived") return show.workflow(current);
     const archived: Workflow = {
       ...current,
       status: "archived",
@@ -36,6 +37,6 @@ export class ArchiveWorkflow {
       communityId: archived.communityId,
       workflowId,
     });
-    return archived;
+    return show.workflow(archived);
   }
 }
