@@ -13,6 +13,11 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.ProcessCoordination).toDynamicValue(({ get }) =>
       persistence.createCoordination(get(Tokens.Logger)),
     );
+    bind(Tokens.TriggerStore).toConstantValue(persistence.triggers);
+    bind(Tokens.CommunityStops).toConstantValue(persistence.communityStops);
+    bind(Tokens.WebhookStore).toConstantValue(persistence.webhooks);
+    bind(Tokens.ScheduleStore).toConstantValue(persistence.schedules);
+    bind(Tokens.AccessRepository).toConstantValue(persistence.access);
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

@@ -12,14 +12,17 @@ import { MetricsServer } from "../adapters/telemetry/metrics-server.js";
 import type { Telemetry } from "../adapters/telemetry/sdk.js";
 import { BootstrapAdminKey } from "../application/api-keys/bootstrap-admin-key.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
+import { ScheduleRunner } from "../application/triggers/schedule-runner.js";
 import type { Config } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
+import { engineModule } from "./engine.module.js";
 import { grpcModule, RpcHandler } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
 import { Tokens } from "./tokens.js";
+import { triggersModule } from "./triggers.module.js";
 import { workflowModule } from "./workflow.module.js";
 
 interface StartServiceOptions {
@@ -77,7 +80,9 @@ export async function startService(
       coreModule(config, pino),
       persistenceModule(persistence),
       applicationModule,
+      engineModule,
       workflowModule,
+      triggersModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
       grpcModule(shutdown.signal),
     );
@@ -119,7 +124,6 @@ export async function startService(
       });
     }
     const runner = container.get(ExecutionRunner);
-    const gateway = container.get(Tokens.ActionGateway);
     const coordination = container.get(Tokens.ProcessCoordination);
     if (coordination !== null) {
       const bus = container.get(Tokens.ExecutionEventBus) as SharedEventBus;
@@ -141,7 +145,10 @@ export async function startService(
           throw error;
         });
     }
+    const engineHost = container.get(Tokens.EngineHost);
     runner.start();
+    const schedules = container.get(ScheduleRunner);
+    schedules.start();
     const scheme = tls === null ? "http" : "https";
     const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
     const url = `${scheme}://${host}:${server.port}`;
@@ -164,11 +171,17 @@ export async function startService(
       health.setServing(false);
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
-      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
       // Runs in progress are aborted and their leases released: they resume at the next start.
-      await runner.stop();
+      // Workers still computing after 80% of the deadline are stopped, so that the dry-runs
+      // waiting on them can still be answered and the leases released in time.
+      const schedulesStopped = schedules.stop();
+      const runnerStopped = runner.stop();
+      const engineStopped = engineHost.close(Math.floor(config.server.shutdownTimeoutMs * 0.8));
+      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await schedulesStopped;
+      await engineStopped;
+      await runnerStopped;
       await coordination?.stop();
-      await gateway.close();
       await metricsServer?.close();
       await persistence.close();
       logger.info(

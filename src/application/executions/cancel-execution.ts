@@ -5,6 +5,7 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import { type ExecutionRepository, neverClaimed } from "../../ports/execution-repository.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
@@ -34,12 +35,16 @@ export class CancelExecution {
     private readonly waitMs: number,
   ) {}
 
-  async execute(principal: Principal, executionId: string, reason: string): Promise<Execution> {
+  async execute(
+    principal: Principal,
+    executionId: string,
+    reason: string,
+  ): Promise<Disclosed<Execution>> {
     const check = new InputCheck();
     check.id(executionId, "execution_id");
     check.text(reason, "reason", inputLimits.text.reason);
     check.throwIfAny("invalid cancel request");
-    const execution = await this.access.require(
+    const { execution, show } = await this.access.require(
       principal,
       executionId,
       "can_execute",
@@ -87,7 +92,7 @@ export class CancelExecution {
     }
     if (ended.status !== "cancelled") return refuse(ended.status);
     await this.auditor.success(principal, "cancel_execution", subject, { reason });
-    return ended;
+    return show.execution(ended);
   }
 
   /** A pending execution no runner holds yet is ended here (compare-and-set from pending). */

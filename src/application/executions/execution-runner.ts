@@ -1,14 +1,9 @@
-import type {
-  EngineCheckpoint,
-  EngineEnvironment,
-  EngineLimits,
-  RunOptions,
-} from "../../domain/engine/engine-types.js";
-import { runWorkflow } from "../../domain/engine/run-workflow.js";
+import type { EngineCheckpoint, EngineLimits } from "../../domain/engine/engine-types.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { Clock } from "../../domain/ports/clock.js";
+import type { EngineHost, HostedRunOptions } from "../../ports/engine-host.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
@@ -20,7 +15,6 @@ import type { Logger } from "../../ports/logger.js";
 import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { ClaimDemand } from "./claim-demand.js";
-import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
@@ -30,6 +24,7 @@ import {
   missingVersionEnd,
   type RunEnd,
 } from "./run-end.js";
+import type { WorkflowVersions } from "./workflow-versions.js";
 
 interface RunnerOptions {
   /** Identifies this process's leases. */
@@ -61,7 +56,7 @@ type AbortCause = "cancel" | "shutdown" | "lease_lost";
 
 /**
  * Claims pending executions (and running ones whose lease expired after a crash), runs them on
- * the engine, persists node runs as they finish and writes the terminal state with a
+ * the engine host (worker threads), persists node runs as they finish and writes the terminal state with a
  * compare-and-set. Every write is fenced by the claim's token: after another claim took a run
  * ("lease lost") it is aborted here at once and nothing more is written for it. A run aborted
  * for shutdown or lease loss stores nothing for the nodes the abort interrupted.
@@ -78,8 +73,8 @@ export class ExecutionRunner {
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly workflows: WorkflowRepository,
-    private readonly compiled: CompiledWorkflows,
-    private readonly engine: EngineEnvironment,
+    private readonly versions: WorkflowVersions,
+    private readonly engine: EngineHost,
     private readonly bus: ExecutionEventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -276,8 +271,8 @@ export class ExecutionRunner {
       await this.finish(execution, startedAt, trace, interruptedEnd(), claimed);
       return;
     }
-    let workflow = this.compiled.get(execution.workflowId, execution.workflowVersion);
-    if (workflow === undefined) {
+    let definition = this.versions.get(execution.workflowId, execution.workflowVersion);
+    if (definition === undefined) {
       const version = await this.workflows.getVersion(
         execution.workflowId,
         execution.workflowVersion,
@@ -286,16 +281,8 @@ export class ExecutionRunner {
         await this.finish(execution, startedAt, trace, missingVersionEnd(execution), claimed);
         return;
       }
-      try {
-        workflow = this.compiled.compile(
-          execution.workflowId,
-          execution.workflowVersion,
-          version.definition,
-        );
-      } catch (error) {
-        await this.finish(execution, startedAt, trace, failedEnd(error), claimed);
-        return;
-      }
+      definition = version.definition;
+      this.versions.set(execution.workflowId, execution.workflowVersion, definition);
     }
 
     let takeCheckpoint = (): JsonValue | null => claimed.checkpoint;
@@ -311,8 +298,9 @@ export class ExecutionRunner {
     let end: RunEnd;
     let totalNodes = 0;
     try {
-      const run = runWorkflow(
-        workflow,
+      // The host compiles the version; a definition that does not compile rejects the result.
+      const run = this.engine.run(
+        { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
         this.runOptions(claimed, signal, (nodeRun) => {
           // What the engine reports once aborted for shutdown or lease loss is the abort itself
           // (the interrupted node, the nodes that never ran): not a node boundary to store.
@@ -320,10 +308,9 @@ export class ExecutionRunner {
           trace.nodeRun(nodeRun);
           writer.add(nodeRun);
         }),
-        this.engine,
       );
       takeCheckpoint = () => run.takeCheckpoint();
-      totalNodes = workflow.nodes.length;
+      totalNodes = definition.nodes.length;
       end = await run.result;
     } catch (error) {
       end = failedEnd(error);
@@ -366,7 +353,7 @@ export class ExecutionRunner {
     claimed: ClaimedExecution,
     signal: AbortSignal,
     onNodeRun: (nodeRun: NodeRun) => void,
-  ): RunOptions {
+  ): HostedRunOptions {
     const { execution, checkpoint } = claimed;
     const trigger = execution.trigger;
     return {
@@ -383,11 +370,8 @@ export class ExecutionRunner {
       variables: execution.inputVariables,
       trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
       limits: this.options.limits,
-      mode: "live",
       signal,
-      onEvent: (event) => {
-        if (event.type === "node_finished") onNodeRun(event.nodeRun);
-      },
+      onNodeFinished: onNodeRun,
       // Stored as takeCheckpoint() returned it; the engine checks it belongs to this execution.
       ...(checkpoint === null ? {} : { resume: checkpoint as EngineCheckpoint }),
     };
