@@ -302,9 +302,16 @@ export class ExecutionRunner {
       const run = this.engine.run(
         { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
         this.runOptions(claimed, signal, (nodeRun) => {
-          // What the engine reports once aborted for shutdown or lease loss is the abort itself
-          // (the interrupted node, the nodes that never ran): not a node boundary to store.
-          if (signal.aborted && signal.reason !== ("cancel" satisfies AbortCause)) return;
+          // Once aborted for shutdown or lease loss, what the engine reports as cancelled or
+          // failed is the abort itself (the interrupted node, the nodes that never ran): not a
+          // node boundary to store. A node that completed is one, even when its record reaches
+          // this thread after the abort (records cross from the worker asynchronously).
+          if (
+            signal.aborted &&
+            signal.reason !== ("cancel" satisfies AbortCause) &&
+            nodeRun.status !== "completed"
+          )
+            return;
           trace.nodeRun(nodeRun);
           writer.add(nodeRun);
         }),
