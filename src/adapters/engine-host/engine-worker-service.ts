@@ -71,7 +71,16 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
     const { token, workflow: ref } = message;
     let workflow: ReturnType<CompiledWorkflows["compile"]>;
     try {
-      workflow = deps.compiled.compile(ref.workflowId, ref.version, ref.definition);
+      if (ref.definition === null) {
+        const cached = deps.compiled.get(ref.workflowId, ref.version);
+        if (cached === undefined) {
+          channel.postMessage({ type: "missing", token });
+          return;
+        }
+        workflow = cached;
+      } else {
+        workflow = deps.compiled.compile(ref.workflowId, ref.version, ref.definition);
+      }
     } catch (error) {
       channel.postMessage({ type: "failed", token, error: toPortableError(error) });
       return;
@@ -108,12 +117,14 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
       run.handle = handle;
       handle.result.then(
         (result) => {
+          // The last records travel with the result, under one checkpoint taken at the end.
+          run.enter();
           unposted.delete(run);
-          post(run);
           runs.delete(token);
           channel.postMessage({
             type: "finished",
             token,
+            records: run.takeRecords(),
             result,
             checkpoint: handle.takeCheckpoint(),
           });

@@ -59,15 +59,22 @@ export class PooledRun {
     return this.options.context.executionId;
   }
 
-  /** Sent from the start, or from the latest checkpoint once records were delivered. */
-  startMessage(): Extract<ToWorker, { type: "start" }> {
+  /**
+   * Sent from the start, or from the latest checkpoint once records were delivered; with the
+   * definition unless the worker has this version already.
+   */
+  startMessage(withDefinition: boolean): Extract<ToWorker, { type: "start" }> {
     const resume = this.delivered > 0 ? this.checkpoint : (this.options.resume ?? null);
     const { resume: _original, ...options } = this.options;
     return {
       type: "start",
       token: this.token,
       mode: this.mode,
-      workflow: this.workflow,
+      workflow: {
+        workflowId: this.workflow.workflowId,
+        version: this.workflow.version,
+        definition: withDefinition ? this.workflow.definition : null,
+      },
       options: resume === null ? options : { ...options, resume },
       aborted: this.signal?.aborted ? portableReason(this.signal.reason) : null,
     };

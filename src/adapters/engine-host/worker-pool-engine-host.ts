@@ -185,7 +185,7 @@ export class WorkerPoolEngineHost implements EngineHost {
     const worker = this.pick();
     run.starts++;
     worker.runs.set(run.token, run);
-    worker.post(run.startMessage());
+    worker.post(run.startMessage(worker.needsDefinition(versionKey(run))));
   }
 
   /** The least busy worker; a new one while every worker has work and the pool is not full. */
@@ -219,8 +219,13 @@ export class WorkerPoolEngineHost implements EngineHost {
       case "records":
         run.deliver(message.records, message.checkpoint);
         return;
+      case "missing":
+        // The worker's cache dropped the version; it stays noted as sent, with this start.
+        worker.post(run.startMessage(true));
+        return;
       case "finished":
         worker.runs.delete(run.token);
+        run.deliver(message.records, message.checkpoint);
         run.finish(message.result, message.checkpoint);
         return;
       case "dry_run_finished":
@@ -229,6 +234,8 @@ export class WorkerPoolEngineHost implements EngineHost {
         return;
       case "failed":
         worker.runs.delete(run.token);
+        // Perhaps it did not compile (then the worker cached nothing): send it again next time.
+        worker.forgetDefinition(versionKey(run));
         if (message.error.detail !== null) {
           this.logger.error(
             {
@@ -353,4 +360,8 @@ export class WorkerPoolEngineHost implements EngineHost {
     }
     run.finish(hostEndedResult(run, end, this.clock.now()), run.checkpoint);
   }
+}
+
+function versionKey(run: PooledRun): string {
+  return `${run.workflow.workflowId}@${run.workflow.version}`;
 }
