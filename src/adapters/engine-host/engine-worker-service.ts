@@ -40,8 +40,12 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
     run.enter();
     const records = run.takeRecords();
     if (records.length === 0) return;
-    const checkpoint = run.handle?.takeCheckpoint() ?? null;
-    channel.postMessage({ type: "records", token: run.token, records, checkpoint });
+    channel.postMessage({
+      type: "records",
+      token: run.token,
+      records,
+      checkpoint: run.checkpoint(),
+    });
   };
   const flush = () => {
     flushQueued = false;
@@ -92,6 +96,7 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
       slots,
       deps.cpuTimeUs,
       onRecords,
+      message.options.resume ?? null,
     );
     runs.set(token, run);
     if (message.aborted !== null) run.controller.abort(message.aborted);
@@ -126,7 +131,7 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
             token,
             records: run.takeRecords(),
             result,
-            checkpoint: handle.takeCheckpoint(),
+            checkpoint: run.checkpoint(),
           });
         },
         (error: unknown) => fail(run, error),

@@ -1,5 +1,5 @@
 import type { DryRun, DryRunOptions } from "../../domain/engine/dry-run.js";
-import type { EngineResult } from "../../domain/engine/engine-types.js";
+import type { EngineCheckpoint, EngineResult } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type {
@@ -9,6 +9,7 @@ import type {
   WorkflowVersionRef,
 } from "../../ports/engine-host.js";
 import type { Logger } from "../../ports/logger.js";
+import type { CheckpointDelta } from "./checkpoint-delta.js";
 import { CpuWatchdog } from "./cpu-watchdog.js";
 import {
   cpuLimitMessage,
@@ -217,17 +218,19 @@ export class WorkerPoolEngineHost implements EngineHost {
     if (run === undefined) return;
     switch (message.type) {
       case "records":
-        run.deliver(message.records, message.checkpoint);
+        run.deliver(message.records, this.expand(run, message.checkpoint));
         return;
       case "missing":
         // The worker's cache dropped the version; it stays noted as sent, with this start.
         worker.post(run.startMessage(true));
         return;
-      case "finished":
+      case "finished": {
         worker.runs.delete(run.token);
-        run.deliver(message.records, message.checkpoint);
-        run.finish(message.result, message.checkpoint);
+        const checkpoint = this.expand(run, message.checkpoint);
+        run.deliver(message.records, checkpoint);
+        run.finish(message.result, checkpoint);
         return;
+      }
       case "dry_run_finished":
         worker.runs.delete(run.token);
         run.finishDryRun(message.dryRun);
@@ -248,6 +251,19 @@ export class WorkerPoolEngineHost implements EngineHost {
         }
         run.fail(fromPortableError(message.error));
         return;
+    }
+  }
+
+  /** A worker's checkpoint delta made whole; none (as inside a loop) should it not apply. */
+  private expand(run: PooledRun, delta: CheckpointDelta | null): EngineCheckpoint | null {
+    try {
+      return run.expand(delta);
+    } catch (error) {
+      this.logger.error(
+        { event_type: "ERROR", err: error, execution_id: run.executionId },
+        "engine worker posted a checkpoint that does not apply; the run continues without one",
+      );
+      return null;
     }
   }
 

@@ -14,6 +14,7 @@ import {
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
+import type { CheckpointDelta } from "./checkpoint-delta.js";
 
 /** The messages between the pool (main thread) and an engine worker; all structured-cloneable. */
 
@@ -60,14 +61,14 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready" }
   /** Node records of a live run, with a checkpoint that covers them. */
-  | { type: "records"; token: number; records: NodeRun[]; checkpoint: EngineCheckpoint | null }
+  | { type: "records"; token: number; records: NodeRun[]; checkpoint: CheckpointDelta | null }
   /** The run's last node records, the checkpoint that covers them (taken at the end), its result. */
   | {
       type: "finished";
       token: number;
       records: NodeRun[];
       result: EngineResult;
-      checkpoint: EngineCheckpoint | null;
+      checkpoint: CheckpointDelta | null;
     }
   | { type: "dry_run_finished"; token: number; dryRun: DryRun }
   /** A start without definition for a version this worker no longer has compiled. */
