@@ -36,8 +36,9 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
   const unposted = new Set<WorkerRun>();
   let flushQueued = false;
 
-  const post = (run: WorkerRun) => {
-    run.enter();
+  /** `enter`: the run's code is not executing (a turn of its own); else the run's segment goes on. */
+  const post = (run: WorkerRun, enter: boolean) => {
+    if (enter) run.enter();
     const records = run.takeRecords();
     if (records.length === 0) return;
     channel.postMessage({
@@ -49,13 +50,13 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
   };
   const flush = () => {
     flushQueued = false;
-    for (const run of unposted) post(run);
+    for (const run of unposted) post(run, true);
     unposted.clear();
   };
   const onRecords = (run: WorkerRun, now: boolean) => {
     if (now) {
       unposted.delete(run);
-      post(run);
+      post(run, false);
       return;
     }
     unposted.add(run);
