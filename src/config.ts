@@ -24,6 +24,10 @@ export const configVariables = [
   "ENGINE_WORKERS",
   "RUN_SEGMENT_CPU_MS",
   "WATCH_POLL_MS",
+  "COMMUNITY_RUN_RATE_LIMIT",
+  "COMMUNITY_RUN_RATE_WINDOW_SECONDS",
+  "WEBHOOK_SECRET_KEY",
+  "SCHEDULER_POLL_MS",
   "STREAM_RECHECK_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
@@ -116,6 +120,16 @@ interface RunnerConfig {
   segmentCpuMs: number;
 }
 
+interface TriggersConfig {
+  /** Runs one community may start per window (every way of starting counts); 0 = no limit. */
+  communityRunRate: number;
+  communityRunWindowSeconds: number;
+  /** 32 bytes (as hex) that seal webhook secrets (AES-256-GCM); null: no signed webhooks. */
+  webhookSecretKey: string | null;
+  /** How often each process looks for due schedule ticks. */
+  schedulerPollMs: number;
+}
+
 interface TelemetryConfig {
   serviceName: string;
   /** Prometheus `/metrics`. */
@@ -139,6 +153,7 @@ export interface Config {
   limits: EngineLimitsConfig;
   outbound: OutboundConfig;
   runner: RunnerConfig;
+  triggers: TriggersConfig;
   telemetry: TelemetryConfig;
 }
 
@@ -176,9 +191,21 @@ export function parseConfig(raw: RawEnv, defaults: { engineWorkers?: number } = 
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
   }
   const databaseUrl = p.text("DATABASE_URL");
+  const notified = databaseUrl !== null && /^postgres(ql)?:\/\//i.test(databaseUrl);
   if (databaseUrl !== null && !/^(postgres(ql)?:\/\/.+|(sqlite|file):.+)/i.test(databaseUrl)) {
     // The value is not echoed: it may carry a password.
     problems.push("DATABASE_URL must be a postgres://, postgresql://, sqlite: or file: URL");
+  }
+  const webhookKeyText = p.text("WEBHOOK_SECRET_KEY");
+  let webhookSecretKey: string | null = null;
+  if (webhookKeyText !== null) {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(webhookKeyText)
+      ? Buffer.from(webhookKeyText, "hex")
+      : Buffer.from(webhookKeyText, "base64");
+    // The value is not echoed: it is a key.
+    if (bytes.length !== 32)
+      problems.push("WEBHOOK_SECRET_KEY must be 32 bytes, as 64 hex digits or base64");
+    else webhookSecretKey = bytes.toString("hex");
   }
   const adminApiKey = p.text("ADMIN_API_KEY");
   if (adminApiKey !== null && (adminApiKey.length < 16 || adminApiKey.length > 512)) {
@@ -224,11 +251,18 @@ export function parseConfig(raw: RawEnv, defaults: { engineWorkers?: number } = 
     runner: {
       concurrency: p.int("RUNNER_CONCURRENCY", 64, 1, 10_000),
       leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
-      pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
+      // On PostgreSQL notifications wake runners and watchers: the polls are a safety net.
+      pollMs: p.int("RUNNER_POLL_MS", notified ? 1000 : 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
-      watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
+      watchPollMs: p.int("WATCH_POLL_MS", notified ? 5000 : 1000, 10, 60_000),
       engineWorkers: p.int("ENGINE_WORKERS", Math.max(1, defaults.engineWorkers ?? 1), 1, 256),
       segmentCpuMs: p.int("RUN_SEGMENT_CPU_MS", 5000, 10, 3_600_000),
+    },
+    triggers: {
+      communityRunRate: p.int("COMMUNITY_RUN_RATE_LIMIT", 0, 0, 1_000_000),
+      communityRunWindowSeconds: p.int("COMMUNITY_RUN_RATE_WINDOW_SECONDS", 60, 1, 86_400),
+      webhookSecretKey,
+      schedulerPollMs: p.int("SCHEDULER_POLL_MS", 250, 10, 60_000),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

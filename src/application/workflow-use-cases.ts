@@ -5,6 +5,10 @@ import type { GuardedWatchExecution } from "./executions/guarded-watch-execution
 import type { ListExecutions } from "./executions/list-executions.js";
 import type { TestWorkflow } from "./executions/test-workflow.js";
 import type { ManagePermissions } from "./permissions/manage-permissions.js";
+import type { CommunityStopSwitch } from "./triggers/community-stop-switch.js";
+import type { DispatchChatEvent } from "./triggers/dispatch-chat-event.js";
+import type { ListSchedules } from "./triggers/list-schedules.js";
+import type { ManageWebhooks } from "./triggers/manage-webhooks.js";
 import type { ArchiveWorkflow } from "./workflows/archive-workflow.js";
 import type { CreateWorkflow } from "./workflows/create-workflow.js";
 import type { GetWorkflow } from "./workflows/get-workflow.js";
@@ -29,4 +33,8 @@ export interface WorkflowUseCases {
   listExecutions: ListExecutions;
   testWorkflow: TestWorkflow;
   watchExecution: GuardedWatchExecution;
+  dispatchChatEvent: DispatchChatEvent;
+  communityStops: CommunityStopSwitch;
+  webhooks: ManageWebhooks;
+  listSchedules: ListSchedules;
 }

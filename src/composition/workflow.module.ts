@@ -1,6 +1,7 @@
 import { ContainerModule } from "inversify";
 import { WorkerPoolEngineHost } from "../adapters/engine-host/worker-pool-engine-host.js";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
+import { SharedEventBus } from "../adapters/events/shared-event-bus.js";
 import { ObjectAccess } from "../application/access/object-access.js";
 import { StreamGuard } from "../application/access/stream-guard.js";
 import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
@@ -11,11 +12,18 @@ import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import { GetExecution } from "../application/executions/get-execution.js";
 import { GuardedWatchExecution } from "../application/executions/guarded-watch-execution.js";
 import { ListExecutions } from "../application/executions/list-executions.js";
+import { TerminalWait } from "../application/executions/terminal-wait.js";
 import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
 import { WorkflowVersions } from "../application/executions/workflow-versions.js";
 import { ManagePermissions } from "../application/permissions/manage-permissions.js";
 import { Auditor } from "../application/shared/audit.js";
+import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
+import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { ListSchedules } from "../application/triggers/list-schedules.js";
+import { ManageWebhooks } from "../application/triggers/manage-webhooks.js";
+import { StartGuard } from "../application/triggers/start-guard.js";
+import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
 import { ArchiveWorkflow } from "../application/workflows/archive-workflow.js";
 import { CreateWorkflow } from "../application/workflows/create-workflow.js";
 import { GetWorkflow } from "../application/workflows/get-workflow.js";
@@ -26,6 +34,7 @@ import { ValidateWorkflow } from "../application/workflows/validate-workflow.js"
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { Config } from "../config.js";
 import type { EngineLimits } from "../domain/engine/engine-types.js";
+import { triggerPlanOf } from "../domain/triggers/trigger-plan.js";
 import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
 import { Tokens } from "./tokens.js";
 
@@ -70,7 +79,10 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         maxLoopDepth: config.limits.maxLoopDepth,
       });
   });
-  bind(Tokens.ExecutionEventBus).toConstantValue(new InProcessEventBus());
+  bind(Tokens.ExecutionEventBus).toDynamicValue(({ get }) => {
+    const coordination = get(Tokens.ProcessCoordination);
+    return coordination === null ? new InProcessEventBus() : new SharedEventBus(coordination);
+  });
   bind(ExecutionRunner).toDynamicValue(({ get }) => {
     const config = get(Tokens.Config);
     return new ExecutionRunner(
@@ -89,6 +101,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         claimBatchMs: config.runner.claimBatchMs,
         limits: engineLimitsOf(config),
       },
+      get(Tokens.ProcessCoordination),
     );
   });
 
@@ -138,16 +151,22 @@ export const workflowModule = new ContainerModule(({ bind }) => {
   bind(ValidateWorkflow).toDynamicValue(
     ({ get }) => new ValidateWorkflow(get(GetWorkflow), get(Tokens.WorkflowValidator)),
   );
-  bind(PublishWorkflow).toDynamicValue(
-    ({ get }) =>
-      new PublishWorkflow(
-        get(Tokens.WorkflowRepository),
-        get(WorkflowAccess),
-        get(Tokens.WorkflowValidator),
-        get(Tokens.Clock),
-        get(Auditor),
-      ),
-  );
+  bind(PublishWorkflow).toDynamicValue(({ get }) => {
+    const compiler = get(Tokens.ExpressionCompiler);
+    const calendar = get(Tokens.CronCalendar);
+    const clock = get(Tokens.Clock);
+    return new PublishWorkflow(
+      get(Tokens.WorkflowRepository),
+      get(WorkflowAccess),
+      get(Tokens.WorkflowValidator),
+      clock,
+      get(Auditor),
+      (workflow) =>
+        triggerPlanOf(workflow, compiler, (schedule) =>
+          calendar.next(schedule.cronExpression, schedule.timezone, clock.now()),
+        ),
+    );
+  });
   bind(ManagePermissions).toDynamicValue(
     ({ get }) =>
       new ManagePermissions(
@@ -165,7 +184,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       get(Tokens.IdGenerator),
       get(Tokens.Clock),
       get(Auditor),
-      () => runner.wake(),
+      (executionId) => runner.queued(executionId),
+      { gate: get(TriggerAdmissionGate), guard: get(StartGuard) },
     );
   });
   bind(GetExecution).toDynamicValue(({ get }) => new GetExecution(get(ExecutionAccess)));
@@ -178,6 +198,13 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         get(Tokens.ExecutionEventBus),
         get(Tokens.Clock),
         get(Auditor),
+        new TerminalWait(
+          get(Tokens.ExecutionRepository),
+          get(Tokens.ExecutionEventBus),
+          get(Tokens.Config).runner.watchPollMs,
+        ),
+        // A run whose process stalled ends once its lease is taken over.
+        get(Tokens.Config).runner.leaseSeconds * 1000 + 5_000,
       ),
   );
   bind(ListExecutions).toDynamicValue(
@@ -229,5 +256,9 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     listExecutions: get(ListExecutions),
     testWorkflow: get(TestWorkflow),
     watchExecution: get(GuardedWatchExecution),
+    dispatchChatEvent: get(DispatchChatEvent),
+    communityStops: get(CommunityStopSwitch),
+    webhooks: get(ManageWebhooks),
+    listSchedules: get(ListSchedules),
   }));
 });

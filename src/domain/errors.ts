@@ -33,7 +33,17 @@ export type ErrorReason =
   | "LOOP_DEPTH_EXCEEDED"
   | "PAYLOAD_TOO_LARGE"
   | "CPU_LIMIT_EXCEEDED"
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  | "COOLDOWN"
+  | "RATE_LIMITED"
+  | "COMMUNITY_STOPPED"
+  | "WEBHOOK_NOT_FOUND"
+  | "IP_NOT_ALLOWED"
+  | "SIGNATURE_REQUIRED"
+  | "SIGNATURE_INVALID"
+  | "TIMESTAMP_OUT_OF_RANGE"
+  | "REPLAYED_DELIVERY"
+  | "INVALID_JSON";
 
 export interface FieldViolation {
   field: string;

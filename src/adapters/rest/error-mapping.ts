@@ -71,7 +71,13 @@ export function errorToReply(error: unknown, logger: Logger, context: ErrorConte
     );
     details.request_id = context.requestId;
   }
-  return errorReply(status, error.reason, error.message, details);
+  const retryAfterMs = error.metadata.retry_after_ms;
+  // A limit refusal tells HTTP clients when to come back, in whole seconds.
+  const headers =
+    status === 429 && retryAfterMs !== undefined
+      ? { "retry-after": String(Math.max(1, Math.ceil(Number(retryAfterMs) / 1000))) }
+      : undefined;
+  return errorReply(status, error.reason, error.message, details, headers);
 }
 
 export function errorDetails(error: DomainError): JsonObject {

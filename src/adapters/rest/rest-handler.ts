@@ -15,6 +15,7 @@ import { headerValue, type RequestContext, type Route, type RouteDefinition } fr
 import { Router } from "./router.js";
 import { executionRoutes } from "./routes/execution-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
+import { triggerRoutes } from "./routes/trigger-routes.js";
 import { workflowRoutes } from "./routes/workflow-routes.js";
 import { sendReply } from "./send-reply.js";
 
@@ -124,6 +125,7 @@ export function restRoutes(
     ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
     ...workflowRoutes(deps.useCases),
     ...executionRoutes(deps.useCases),
+    ...triggerRoutes(deps.useCases),
   ];
 }
 
@@ -186,7 +188,7 @@ async function authenticate(req: RestRequest, deps: RestHandlerDeps): Promise<Pr
 }
 
 /** The port gives every request an id in this header (accepted from the client or made). */
-function requestIdOf(req: RestRequest): string {
+export function requestIdOf(req: RestRequest): string {
   return headerValue(req.headers, "x-request-id") ?? randomUUID();
 }
 

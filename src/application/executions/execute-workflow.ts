@@ -9,6 +9,9 @@ import type { Disclosed } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
+import { newExecution } from "../triggers/new-execution.js";
+import type { StartGuard } from "../triggers/start-guard.js";
+import type { TriggerAdmissionGate } from "../triggers/trigger-admission-gate.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
 export interface ExecuteWorkflowInput {
@@ -33,7 +36,9 @@ export class ExecuteWorkflow {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly auditor: Auditor,
-    private readonly wakeRunner: () => void,
+    private readonly wakeRunner: (executionId: string) => void,
+    /** The trigger limits and the community stop switch (absent: neither applies). */
+    private readonly limits: { gate: TriggerAdmissionGate; guard: StartGuard } | null = null,
   ) {}
 
   async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Disclosed<Execution>> {
@@ -74,11 +79,11 @@ export class ExecuteWorkflow {
         { metadata: { workflow_id: workflow.workflowId, status: workflow.status } },
       );
     }
-    const execution: Execution = {
+    await this.limits?.guard.requireRunning(workflow.communityId, principal, "execute_workflow");
+    const execution: Execution = newExecution({
       executionId: this.ids.next(),
       workflowId: workflow.workflowId,
       workflowVersion: workflow.publishedVersion,
-      status: "pending",
       communityId: workflow.communityId,
       entityId: workflow.entityId,
       triggeredBy: principal.userId,
@@ -92,19 +97,7 @@ export class ExecuteWorkflow {
       inputVariables: input.variables,
       idempotencyKey: key === "" ? null : key,
       createdAt: now,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null,
-      nodesExecuted: 0,
-      totalNodes: 0,
-      failedNodes: [],
-      errorReason: null,
-      errorMessage: null,
-      errorNodeId: null,
-      finalOutput: null,
-      finalVariables: {},
-      cancelRequestedAt: null,
-    };
+    });
     const audit = this.auditor.successEvent(
       principal,
       "execute_workflow",
@@ -112,7 +105,16 @@ export class ExecuteWorkflow {
       { version: execution.workflowVersion, trigger_source: execution.trigger.triggerSource },
     );
     try {
-      await this.executions.insert(execution, audit);
+      if (this.limits === null) await this.executions.insert(execution, audit);
+      else {
+        const runFor = {
+          platform: execution.trigger.platform,
+          channelId: String(execution.entityId),
+          userId: principal.userId,
+          roles: principal.roles,
+        };
+        await this.limits.gate.admitApiRun(execution, audit, runFor, now.getTime());
+      }
     } catch (error) {
       // A concurrent request with the same key won the insert: answer with its execution.
       const winner =
@@ -122,7 +124,7 @@ export class ExecuteWorkflow {
       if (winner === null) throw error;
       return show.execution(sameWorkflow(winner, input.workflowId));
     }
-    this.wakeRunner();
+    this.wakeRunner(execution.executionId);
     this.auditor.recorded(audit);
     return show.execution(execution);
   }

@@ -9,9 +9,12 @@ import type {
   ClaimedExecution,
   ExecutionOutcome,
   ExecutionRepository,
+  Fence,
 } from "../../ports/execution-repository.js";
 import type { Logger } from "../../ports/logger.js";
+import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { ClaimDemand } from "./claim-demand.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
@@ -42,15 +45,21 @@ interface RunnerOptions {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
+  /** The claim this run holds; its writes are conditioned on it. */
+  fence: Fence;
+  /** Until when the lease was last taken or renewed (this process's clock). */
+  leaseUntil: number;
 }
 
 /** Why a run was aborted: cancel ends it cancelled, the others leave it for another runner. */
 type AbortCause = "cancel" | "shutdown" | "lease_lost";
 
 /**
- * Claims pending executions (and running ones whose lease expired after a crash) from the
- * database, runs them on the engine host (worker threads), persists node runs as they finish and writes the terminal
- * state with a compare-and-set.
+ * Claims pending executions (and running ones whose lease expired after a crash), runs them on
+ * the engine host (worker threads), persists node runs as they finish and writes the terminal state with a
+ * compare-and-set. Every write is fenced by the claim's token: after another claim took a run
+ * ("lease lost") it is aborted here at once and nothing more is written for it. A run aborted
+ * for shutdown or lease loss stores nothing for the nodes the abort interrupted.
  */
 export class ExecutionRunner {
   private readonly active = new Map<string, ActiveRun>();
@@ -58,6 +67,7 @@ export class ExecutionRunner {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
+  private readonly demand = new ClaimDemand();
   private renewTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -69,7 +79,58 @@ export class ExecutionRunner {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: RunnerOptions,
+    /** PostgreSQL: the liveness lock and notifications shared with other processes. */
+    private readonly coordination: ProcessCoordination | null = null,
   ) {}
+
+  /** Whose leases this runner holds (its liveness lock is taken on this id). */
+  get ownerId(): string {
+    return this.options.ownerId;
+  }
+
+  /**
+   * A new execution was stored: claim it here when there is a free slot, else wake idle
+   * runners in the other processes.
+   */
+  queued(executionId?: string): void {
+    if (this.active.size >= this.options.concurrency) {
+      this.demand.full();
+      this.coordination?.announceWork();
+    } else if (executionId === undefined || this.coordination === null) {
+      this.wake();
+    } else {
+      this.demand.acknowledge(executionId);
+      this.woken = true;
+      this.wakeUp?.();
+    }
+  }
+
+  runsHere(executionId: string): boolean {
+    return this.active.has(executionId);
+  }
+
+  /** A cancel was requested (in any process): abort the run if it runs here. */
+  cancelRequested(executionId: string): void {
+    this.active.get(executionId)?.controller.abort("cancel" satisfies AbortCause);
+  }
+
+  /** Tells the process running this execution, whichever it is, to abort it now. */
+  async announceCancel(executionId: string): Promise<void> {
+    await this.coordination?.announceCancel(executionId);
+  }
+
+  /** Notifications may have been missed: look for work, and for cancels of local runs. */
+  resync(): void {
+    this.wake();
+    const ids = [...this.active.keys()];
+    this.executions.listCancelRequested(ids).then(
+      (cancelled) => {
+        for (const id of cancelled) this.cancelRequested(id);
+      },
+      (error: unknown) =>
+        this.logger.error({ event_type: "ERROR", err: error }, "re-checking cancels failed"),
+    );
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -84,6 +145,7 @@ export class ExecutionRunner {
 
   /** Looks for work now instead of at the next poll. */
   wake(): void {
+    this.demand.anything();
     this.woken = true;
     this.wakeUp?.();
   }
@@ -101,7 +163,11 @@ export class ExecutionRunner {
     const ids = [...this.active.keys()];
     for (const run of this.active.values()) run.controller.abort("shutdown" satisfies AbortCause);
     await Promise.allSettled([...this.active.values()].map((r) => r.done));
-    if (ids.length > 0) await this.executions.releaseLeases(this.options.ownerId, ids);
+    if (ids.length > 0) {
+      await this.executions.releaseLeases(this.options.ownerId, ids);
+      // The other processes take the released runs now rather than at their next poll.
+      this.coordination?.announceWork();
+    }
   }
 
   /** Aborts a run this process owns; resolves true once it has ended. */
@@ -118,7 +184,11 @@ export class ExecutionRunner {
       let claimed = 0;
       const free = this.options.concurrency - this.active.size;
       this.woken = false;
-      if (free > 0) {
+      // Without its liveness lock, a run claimed here would look orphaned to the others.
+      const live = this.coordination === null || this.coordination.live;
+      if (free <= 0 || !live) this.demand.full();
+      const demand = free > 0 && live ? this.demand.take() : null;
+      if (demand !== null) {
         try {
           const now = this.clock.now();
           const batch = await this.executions.claim(
@@ -126,10 +196,13 @@ export class ExecutionRunner {
             new Date(now),
             new Date(now + this.options.leaseMs),
             free,
+            { orphans: this.coordination !== null, ...(demand === "any" ? {} : { only: demand }) },
           );
           claimed = batch.length;
+          this.demand.claimed(demand, free, claimed);
           for (const item of batch) this.launch(item);
         } catch (error) {
+          this.demand.failed();
           this.logger.error({ event_type: "ERROR", err: error }, "claiming executions failed");
         }
       }
@@ -144,7 +217,10 @@ export class ExecutionRunner {
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
+      const timer = setTimeout(() => {
+        this.demand.anything();
+        done();
+      }, this.options.pollMs);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -159,18 +235,28 @@ export class ExecutionRunner {
   private launch(claimed: ClaimedExecution): void {
     const controller = new AbortController();
     const id = claimed.execution.executionId;
-    const done = this.run(claimed, controller.signal)
+    // Claimed again by this process (its lease ran out while it stalled): the older local run
+    // holds a stale claim.
+    this.active.get(id)?.controller.abort("lease_lost" satisfies AbortCause);
+    const entry: ActiveRun = {
+      controller,
+      done: Promise.resolve(),
+      fence: claimed.fence,
+      leaseUntil: this.clock.now() + this.options.leaseMs,
+    };
+    entry.done = this.run(claimed, controller)
       .catch((error: unknown) =>
         this.logger.error({ event_type: "ERROR", err: error, execution_id: id }, "runner failed"),
       )
       .finally(() => {
-        this.active.delete(id);
-        this.wake();
+        if (this.active.get(id) === entry) this.active.delete(id);
+        if (this.demand.waiting) this.wake();
       });
-    this.active.set(id, { controller, done });
+    this.active.set(id, entry);
   }
 
-  private async run(claimed: ClaimedExecution, signal: AbortSignal): Promise<void> {
+  private async run(claimed: ClaimedExecution, controller: AbortController): Promise<void> {
+    const signal = controller.signal;
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
@@ -202,10 +288,12 @@ export class ExecutionRunner {
     let takeCheckpoint = (): JsonValue | null => claimed.checkpoint;
     const writer = new NodeRunWriter(
       execution.executionId,
+      claimed.fence,
       this.executions,
       this.bus,
       this.clock,
       () => takeCheckpoint(),
+      () => controller.abort("lease_lost" satisfies AbortCause),
     );
     let end: RunEnd;
     let totalNodes = 0;
@@ -214,6 +302,16 @@ export class ExecutionRunner {
       const run = this.engine.run(
         { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
         this.runOptions(claimed, signal, (nodeRun) => {
+          // Once aborted for shutdown or lease loss, what the engine reports as cancelled or
+          // failed is the abort itself (the interrupted node, the nodes that never ran): not a
+          // node boundary to store. A node that completed is one, even when its record reaches
+          // this thread after the abort (records cross from the worker asynchronously).
+          if (
+            signal.aborted &&
+            signal.reason !== ("cancel" satisfies AbortCause) &&
+            nodeRun.status !== "completed"
+          )
+            return;
           trace.nodeRun(nodeRun);
           writer.add(nodeRun);
         }),
@@ -225,14 +323,37 @@ export class ExecutionRunner {
       end = failedEnd(error);
     }
     const unstored = await writer.close();
-    const cause = signal.aborted ? (signal.reason as AbortCause) : null;
-    if (cause === "shutdown" || cause === "lease_lost") {
-      // Left running: the lease is released (shutdown) or already someone else's.
+    const cause = writer.leaseLost
+      ? "lease_lost"
+      : signal.aborted
+        ? (signal.reason as AbortCause)
+        : null;
+    if (cause === "lease_lost") {
+      // Another claim holds the run: nothing more is written for it here.
+      this.logLeaseLost(execution);
+      trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
+      return;
+    }
+    if (cause === "shutdown") {
+      // Left running with the lease released: the node runs that finished are stored first.
       await writer.store(unstored);
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
     await this.finish(execution, startedAt, trace, end, claimed, { writer, unstored, totalNodes });
+  }
+
+  private logLeaseLost(execution: Execution): void {
+    this.logger.warn(
+      {
+        event_type: "SYSTEM",
+        action: "lease_lost",
+        result: "FAILURE",
+        execution_id: execution.executionId,
+        owner: this.options.ownerId,
+      },
+      "lease lost: another runner holds this execution; stopped here without writing",
+    );
   }
 
   private runOptions(
@@ -287,10 +408,18 @@ export class ExecutionRunner {
       finalOutput: end.finalOutput,
       finalVariables: end.finalVariables,
     };
-    const applied = await this.executions.finish(execution.executionId, record, last?.unstored);
-    if (last !== undefined) last.writer.published(last.unstored);
+    const applied = await this.executions.finish(
+      execution.executionId,
+      record,
+      last?.unstored,
+      claimed.fence,
+    );
     trace.finish(end, durationMs);
-    if (!applied) return;
+    if (!applied) {
+      this.logLeaseLost(execution);
+      return;
+    }
+    if (last !== undefined) last.writer.published(last.unstored);
     this.publishStatus(execution.executionId, end.status, end.errorReason, end.errorMessage);
     this.logger.info(
       {
@@ -326,26 +455,31 @@ export class ExecutionRunner {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.active.keys()];
-    if (ids.length === 0 || this.stopped) return;
+    const held = [...this.active].map(([executionId, run]) => ({ executionId, run }));
+    if (held.length === 0 || this.stopped) return;
+    const now = this.clock.now();
     try {
-      const now = this.clock.now();
+      const leaseUntil = now + this.options.leaseMs;
       const owned = new Set(
         await this.executions.renewLeases(
           this.options.ownerId,
-          ids,
-          new Date(now + this.options.leaseMs),
+          held.map(({ executionId, run }) => ({ executionId, token: run.fence.token })),
+          new Date(leaseUntil),
         ),
       );
-      for (const id of ids) {
-        if (!owned.has(id))
-          this.active.get(id)?.controller.abort("lease_lost" satisfies AbortCause);
+      for (const { executionId, run } of held) {
+        if (owned.has(executionId)) run.leaseUntil = leaseUntil;
+        else run.controller.abort("lease_lost" satisfies AbortCause);
       }
-      for (const id of await this.executions.listCancelRequested(ids)) {
+      for (const id of await this.executions.listCancelRequested(held.map((h) => h.executionId))) {
         this.active.get(id)?.controller.abort("cancel" satisfies AbortCause);
       }
     } catch (error) {
       this.logger.error({ event_type: "ERROR", err: error }, "renewing leases failed");
+      // Unrenewed past its lease, a run may be claimed elsewhere at any moment: stop it here.
+      for (const { run } of held) {
+        if (run.leaseUntil <= now) run.controller.abort("lease_lost" satisfies AbortCause);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
+import { emptyTriggerPlan } from "../../domain/triggers/trigger-rule.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import type { Disclosed } from "../access/disclosure.js";
@@ -30,7 +31,8 @@ export class ArchiveWorkflow {
       status: "archived",
       updatedAt: new Date(this.clock.now()),
     };
-    await this.workflows.save(archived, current.version);
+    // An archived workflow leaves the trigger index: nothing starts it any more.
+    await this.workflows.save(archived, current.version, undefined, emptyTriggerPlan);
     await this.auditor.success(principal, "delete_workflow", {
       communityId: archived.communityId,
       workflowId,

@@ -1,6 +1,7 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
+import { emptyTriggerPlan, type TriggerPlan } from "../../domain/triggers/trigger-rule.js";
 import { issuesToViolations } from "../../domain/workflow/validation-report.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
@@ -28,6 +29,8 @@ export class PublishWorkflow {
     private readonly validator: WorkflowValidator,
     private readonly clock: Clock,
     private readonly auditor: Auditor,
+    /** The chat triggers and webhooks of a published workflow. */
+    private readonly triggerPlan: (workflow: Workflow) => TriggerPlan = () => emptyTriggerPlan,
   ) {}
 
   async execute(
@@ -68,7 +71,7 @@ export class PublishWorkflow {
       publishedAt: now,
       updatedAt: now,
     };
-    await this.workflows.save(published, current.version);
+    await this.workflows.save(published, current.version, undefined, this.triggerPlan(published));
     await this.auditor.success(principal, "publish_workflow", subject, {
       version: current.version,
     });
