@@ -36,22 +36,27 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
   const unposted = new Set<WorkerRun>();
   let flushQueued = false;
 
-  const post = (run: WorkerRun) => {
-    run.enter();
+  /** `enter`: the run's code is not executing (a turn of its own); else the run's segment goes on. */
+  const post = (run: WorkerRun, enter: boolean) => {
+    if (enter) run.enter();
     const records = run.takeRecords();
     if (records.length === 0) return;
-    const checkpoint = run.handle?.takeCheckpoint() ?? null;
-    channel.postMessage({ type: "records", token: run.token, records, checkpoint });
+    channel.postMessage({
+      type: "records",
+      token: run.token,
+      records,
+      checkpoint: run.checkpoint(),
+    });
   };
   const flush = () => {
     flushQueued = false;
-    for (const run of unposted) post(run);
+    for (const run of unposted) post(run, true);
     unposted.clear();
   };
   const onRecords = (run: WorkerRun, now: boolean) => {
     if (now) {
       unposted.delete(run);
-      post(run);
+      post(run, false);
       return;
     }
     unposted.add(run);
@@ -71,7 +76,16 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
     const { token, workflow: ref } = message;
     let workflow: ReturnType<CompiledWorkflows["compile"]>;
     try {
-      workflow = deps.compiled.compile(ref.workflowId, ref.version, ref.definition);
+      if (ref.definition === null) {
+        const cached = deps.compiled.get(ref.workflowId, ref.version);
+        if (cached === undefined) {
+          channel.postMessage({ type: "missing", token });
+          return;
+        }
+        workflow = cached;
+      } else {
+        workflow = deps.compiled.compile(ref.workflowId, ref.version, ref.definition);
+      }
     } catch (error) {
       channel.postMessage({ type: "failed", token, error: toPortableError(error) });
       return;
@@ -83,6 +97,7 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
       slots,
       deps.cpuTimeUs,
       onRecords,
+      message.options.resume ?? null,
     );
     runs.set(token, run);
     if (message.aborted !== null) run.controller.abort(message.aborted);
@@ -108,14 +123,16 @@ export function serveEngine(channel: PoolChannel, boot: WorkerBoot, deps: Engine
       run.handle = handle;
       handle.result.then(
         (result) => {
+          // The last records travel with the result, under one checkpoint taken at the end.
+          run.enter();
           unposted.delete(run);
-          post(run);
           runs.delete(token);
           channel.postMessage({
             type: "finished",
             token,
+            records: run.takeRecords(),
             result,
-            checkpoint: handle.takeCheckpoint(),
+            checkpoint: run.checkpoint(),
           });
         },
         (error: unknown) => fail(run, error),

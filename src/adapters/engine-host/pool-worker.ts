@@ -3,6 +3,9 @@ import type { PooledRun } from "./pooled-run.js";
 import type { FromWorker, ToWorker, WorkerBoot } from "./worker-protocol.js";
 import { WorkerSlots } from "./worker-slots.js";
 
+/** Versions remembered per worker; the worker's own cache is what bounds its memory. */
+const knownVersions = 1000;
+
 export interface PoolWorkerEvents {
   message(worker: PoolWorker, message: FromWorker): void;
   /** The thread ended: stopped by the pool, or on its own (crash, out of memory). */
@@ -20,6 +23,8 @@ export class PoolWorker {
   /** The watchdog's latest reading of the beat, and whether a CPU-time probe is in flight. */
   lastBeat = -1;
   probing = false;
+  /** Versions ("id@version") sent to this worker with their definition, least recent first. */
+  private readonly versions = new Set<string>();
   private readonly thread: Worker;
   private exited = false;
   private lastError: Error | null = null;
@@ -56,6 +61,27 @@ export class PoolWorker {
 
   post(message: ToWorker): void {
     if (!this.stopping && !this.exited) this.thread.postMessage(message);
+  }
+
+  /**
+   * Whether the start of `key`'s version must carry its definition, noting that it will. The
+   * worker's cache may have dropped a version noted here: it then answers `missing`.
+   */
+  needsDefinition(key: string): boolean {
+    if (this.versions.delete(key)) {
+      this.versions.add(key);
+      return false;
+    }
+    this.versions.add(key);
+    if (this.versions.size > knownVersions) {
+      this.versions.delete(this.versions.values().next().value as string);
+    }
+    return true;
+  }
+
+  /** The worker answered `missing` for `key`, or could not compile it. */
+  forgetDefinition(key: string): void {
+    this.versions.delete(key);
   }
 
   /** CPU time the thread has used, in microseconds. */

@@ -2,6 +2,7 @@ import type { DryRun } from "../../domain/engine/dry-run.js";
 import type { EngineCheckpoint, EngineResult } from "../../domain/engine/engine-types.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { WorkflowVersionRef } from "../../ports/engine-host.js";
+import { applyCheckpointDelta, type CheckpointDelta } from "./checkpoint-delta.js";
 import { type PortableRunOptions, portableReason, type ToWorker } from "./worker-protocol.js";
 
 type Settle =
@@ -28,6 +29,8 @@ export class PooledRun {
   /** Resolves once the run has settled, however it ended. */
   readonly done: Promise<void>;
   private markDone: () => void = () => undefined;
+  /** What the current worker's checkpoint deltas apply to (see CheckpointDelta). */
+  private deltaBase: EngineCheckpoint | null = null;
   private readonly stopListening: () => void;
 
   constructor(
@@ -59,15 +62,23 @@ export class PooledRun {
     return this.options.context.executionId;
   }
 
-  /** Sent from the start, or from the latest checkpoint once records were delivered. */
-  startMessage(): Extract<ToWorker, { type: "start" }> {
+  /**
+   * Sent from the start, or from the latest checkpoint once records were delivered; with the
+   * definition unless the worker has this version already.
+   */
+  startMessage(withDefinition: boolean): Extract<ToWorker, { type: "start" }> {
     const resume = this.delivered > 0 ? this.checkpoint : (this.options.resume ?? null);
     const { resume: _original, ...options } = this.options;
+    this.deltaBase = resume;
     return {
       type: "start",
       token: this.token,
       mode: this.mode,
-      workflow: this.workflow,
+      workflow: {
+        workflowId: this.workflow.workflowId,
+        version: this.workflow.version,
+        definition: withDefinition ? this.workflow.definition : null,
+      },
       options: resume === null ? options : { ...options, resume },
       aborted: this.signal?.aborted ? portableReason(this.signal.reason) : null,
     };
@@ -76,6 +87,14 @@ export class PooledRun {
   /** A live run that delivered records while inside a loop cannot start again. */
   get resumable(): boolean {
     return this.mode === "dry_run" || this.delivered === 0 || this.checkpoint !== null;
+  }
+
+  /** A checkpoint as the current worker posted it, whole. */
+  expand(delta: CheckpointDelta | null): EngineCheckpoint | null {
+    if (delta === null) return null;
+    const checkpoint = applyCheckpointDelta(delta, this.deltaBase);
+    this.deltaBase = checkpoint;
+    return checkpoint;
   }
 
   deliver(records: readonly NodeRun[], checkpoint: EngineCheckpoint | null): void {

@@ -1,5 +1,5 @@
 import type { DryRun, DryRunOptions } from "../../domain/engine/dry-run.js";
-import type { EngineResult } from "../../domain/engine/engine-types.js";
+import type { EngineCheckpoint, EngineResult } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type {
@@ -9,6 +9,7 @@ import type {
   WorkflowVersionRef,
 } from "../../ports/engine-host.js";
 import type { Logger } from "../../ports/logger.js";
+import type { CheckpointDelta } from "./checkpoint-delta.js";
 import { CpuWatchdog } from "./cpu-watchdog.js";
 import {
   cpuLimitMessage,
@@ -185,7 +186,7 @@ export class WorkerPoolEngineHost implements EngineHost {
     const worker = this.pick();
     run.starts++;
     worker.runs.set(run.token, run);
-    worker.post(run.startMessage());
+    worker.post(run.startMessage(worker.needsDefinition(versionKey(run))));
   }
 
   /** The least busy worker; a new one while every worker has work and the pool is not full. */
@@ -217,18 +218,27 @@ export class WorkerPoolEngineHost implements EngineHost {
     if (run === undefined) return;
     switch (message.type) {
       case "records":
-        run.deliver(message.records, message.checkpoint);
+        run.deliver(message.records, this.expand(run, message.checkpoint));
         return;
-      case "finished":
+      case "missing":
+        // The worker's cache dropped the version; it stays noted as sent, with this start.
+        worker.post(run.startMessage(true));
+        return;
+      case "finished": {
         worker.runs.delete(run.token);
-        run.finish(message.result, message.checkpoint);
+        const checkpoint = this.expand(run, message.checkpoint);
+        run.deliver(message.records, checkpoint);
+        run.finish(message.result, checkpoint);
         return;
+      }
       case "dry_run_finished":
         worker.runs.delete(run.token);
         run.finishDryRun(message.dryRun);
         return;
       case "failed":
         worker.runs.delete(run.token);
+        // Perhaps it did not compile (then the worker cached nothing): send it again next time.
+        worker.forgetDefinition(versionKey(run));
         if (message.error.detail !== null) {
           this.logger.error(
             {
@@ -241,6 +251,19 @@ export class WorkerPoolEngineHost implements EngineHost {
         }
         run.fail(fromPortableError(message.error));
         return;
+    }
+  }
+
+  /** A worker's checkpoint delta made whole; none (as inside a loop) should it not apply. */
+  private expand(run: PooledRun, delta: CheckpointDelta | null): EngineCheckpoint | null {
+    try {
+      return run.expand(delta);
+    } catch (error) {
+      this.logger.error(
+        { event_type: "ERROR", err: error, execution_id: run.executionId },
+        "engine worker posted a checkpoint that does not apply; the run continues without one",
+      );
+      return null;
     }
   }
 
@@ -353,4 +376,8 @@ export class WorkerPoolEngineHost implements EngineHost {
     }
     run.finish(hostEndedResult(run, end, this.clock.now()), run.checkpoint);
   }
+}
+
+function versionKey(run: PooledRun): string {
+  return `${run.workflow.workflowId}@${run.workflow.version}`;
 }

@@ -13,7 +13,8 @@ import {
 } from "../../domain/errors.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
-import type { WorkflowVersionRef } from "../../ports/engine-host.js";
+import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
+import type { CheckpointDelta } from "./checkpoint-delta.js";
 
 /** The messages between the pool (main thread) and an engine worker; all structured-cloneable. */
 
@@ -34,12 +35,23 @@ export interface PortableRunOptions {
   resume?: EngineCheckpoint;
 }
 
+/**
+ * The version to run. The definition is left out (null) when the pool has sent that version to
+ * this worker before: the worker keeps its compiled versions (CompiledWorkflows, bounded) and
+ * answers `missing` when it no longer has it, and the pool sends the start again with it.
+ */
+export interface PortableWorkflow {
+  workflowId: string;
+  version: number;
+  definition: WorkflowDefinition | null;
+}
+
 export type ToWorker =
   | {
       type: "start";
       token: number;
       mode: "live" | "dry_run";
-      workflow: WorkflowVersionRef;
+      workflow: PortableWorkflow;
       options: PortableRunOptions;
       /** Set when the run's signal had already aborted. */
       aborted: string | null;
@@ -49,9 +61,18 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready" }
   /** Node records of a live run, with a checkpoint that covers them. */
-  | { type: "records"; token: number; records: NodeRun[]; checkpoint: EngineCheckpoint | null }
-  | { type: "finished"; token: number; result: EngineResult; checkpoint: EngineCheckpoint | null }
+  | { type: "records"; token: number; records: NodeRun[]; checkpoint: CheckpointDelta | null }
+  /** The run's last node records, the checkpoint that covers them (taken at the end), its result. */
+  | {
+      type: "finished";
+      token: number;
+      records: NodeRun[];
+      result: EngineResult;
+      checkpoint: CheckpointDelta | null;
+    }
   | { type: "dry_run_finished"; token: number; dryRun: DryRun }
+  /** A start without definition for a version this worker no longer has compiled. */
+  | { type: "missing"; token: number }
   /** The run could not start, or the worker failed unexpectedly while running it. */
   | { type: "failed"; token: number; error: PortableError };
 

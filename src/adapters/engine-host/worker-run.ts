@@ -1,6 +1,7 @@
 import type { CompiledWorkflow } from "../../domain/engine/compile-workflow.js";
-import type { EngineEvent, RunHandle } from "../../domain/engine/engine-types.js";
+import type { EngineCheckpoint, EngineEvent, RunHandle } from "../../domain/engine/engine-types.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
+import { type CheckpointDelta, checkpointDelta } from "./checkpoint-delta.js";
 import type { SlotNode, WorkerSlots } from "./worker-slots.js";
 
 /**
@@ -21,7 +22,18 @@ export class WorkerRun {
     private readonly slots: WorkerSlots,
     private readonly cpuTimeUs: () => number,
     private readonly onRecords: (run: WorkerRun, now: boolean) => void,
+    /** The checkpoint the run started from: the first delta's base. */
+    private deltaBase: EngineCheckpoint | null,
   ) {}
+
+  /** The run's checkpoint now, as a delta against the previous one posted. */
+  checkpoint(): CheckpointDelta | null {
+    const checkpoint = this.handle?.takeCheckpoint() ?? null;
+    if (checkpoint === null) return null;
+    const delta = checkpointDelta(checkpoint, this.deltaBase);
+    this.deltaBase = checkpoint;
+    return delta;
+  }
 
   /** This run executes from here on (a new segment starts). */
   enter(): void {

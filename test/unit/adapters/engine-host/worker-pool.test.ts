@@ -215,6 +215,11 @@ describe("WorkerPoolEngineHost", () => {
       assert.deepEqual(ids, ["start", "wait", "end"], "the trigger did not run again");
       const sequences = otherRecords.map((r) => r.sequence);
       assert.equal(new Set(sequences).size, sequences.length, "no sequence twice");
+      assert.deepEqual(
+        survivor.takeCheckpoint()?.settled.map((s) => s.nodeId),
+        ["start", "wait", "end"],
+        "the checkpoint, made whole from the new worker's deltas, covers every record",
+      );
       const replaced = logger.lines.filter((l) => l.fields.action === "engine_worker_replaced");
       assert.equal(replaced.length, 1);
       assert.equal(replaced[0]?.fields.node_id, "bomb");
