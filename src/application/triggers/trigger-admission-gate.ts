@@ -25,6 +25,9 @@ export type GateAdmission =
  * schedules) passes through.
  */
 export class TriggerAdmissionGate {
+  /** The chat-trigger rules of published versions, which never change once published. */
+  private readonly rulesByVersion = new Map<string, TriggerRule[]>();
+
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly admission: TriggerAdmission,
@@ -86,7 +89,7 @@ export class TriggerAdmissionGate {
     runFor: RunFor,
     nowMs: number,
   ): Promise<void> {
-    const rules = await this.index.rulesOfWorkflow(execution.workflowId);
+    const rules = await this.rulesOfVersion(execution.workflowId, execution.workflowVersion);
     const wanted = execution.trigger.triggerNodeId;
     const rule = (wanted === "" ? rules[0] : rules.find((r) => r.nodeId === wanted)) ?? null;
     const checks = limitChecks(execution.communityId, rule, runFor, this.rate);
@@ -97,7 +100,32 @@ export class TriggerAdmissionGate {
     const admission = await this.admission.admit({ nowMs, checks, execution, audit });
     if (admission.kind !== "started") throw refusal(admission);
   }
+
+  /**
+   * The index holds the rules of the published version only; what it answers is kept (a small
+   * LRU) when it is that of `version`, so a run request costs no index read after the first.
+   */
+  private async rulesOfVersion(workflowId: string, version: number): Promise<TriggerRule[]> {
+    const key = `${workflowId}@${version}`;
+    const kept = this.rulesByVersion.get(key);
+    if (kept !== undefined) {
+      this.rulesByVersion.delete(key);
+      this.rulesByVersion.set(key, kept);
+      return kept;
+    }
+    const rules = await this.index.rulesOfWorkflow(workflowId);
+    if (rules.every((rule) => rule.workflowVersion === version)) {
+      this.rulesByVersion.set(key, rules);
+      if (this.rulesByVersion.size > keptVersions) {
+        const oldest = this.rulesByVersion.keys().next().value;
+        if (oldest !== undefined) this.rulesByVersion.delete(oldest);
+      }
+    }
+    return rules;
+  }
 }
+
+const keptVersions = 1_000;
 
 /** RESOURCE_EXHAUSTED (HTTP 429) for a refused admission, with retry_after_ms. */
 export function refusal(admission: Exclude<Admission, { kind: "started" }>): DomainError {

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ExecutionStatus } from "../../../src/gen/waddlebot/workflow/v1/execution_pb.js";
+import { WorkflowService } from "../../../src/gen/waddlebot/workflow/v1/workflow_service_pb.js";
+import { toCreateRequest } from "../../support/workflow-fixtures.js";
 import { expectRpcError, json, sleep, waitForExecution } from "../executions/exec-support.js";
 import {
   community,
@@ -151,6 +153,28 @@ describe("cooldowns and concurrency limits", () => {
     assert.ok(Number(body.details.retry_after_ms) > 0);
     // The chat trigger shares it: a dispatch is refused too.
     assert.equal(outcomeOf(await env.dispatch({ message: "!api" }), id).case, "cooldown");
+  });
+
+  it("ExecuteWorkflow follows the limits of the version it runs: a new version without the cooldown starts at once", async () => {
+    const id = await env.publish(echoTrigger({ command_pattern: "!ver", cooldown_seconds: 600 }));
+    await env.executions.executeWorkflow({ workflowId: id, communityId: BigInt(community) });
+    await expectRpcError(
+      env.executions.executeWorkflow({ workflowId: id, communityId: BigInt(community) }),
+      Code.ResourceExhausted,
+      "COOLDOWN",
+    );
+    const workflows = env.svc.connect(WorkflowService, "connect-h1", env.ownerKey);
+    await workflows.updateWorkflow({
+      workflowId: id,
+      nodes: toCreateRequest(echoTrigger({ command_pattern: "!ver" })).nodes ?? [],
+      updateMask: { paths: ["nodes"] },
+    });
+    await workflows.publishWorkflow({ workflowId: id });
+    const { execution } = await env.executions.executeWorkflow({
+      workflowId: id,
+      communityId: BigInt(community),
+    });
+    assert.equal(execution?.workflowVersion, 2);
   });
 });
 
