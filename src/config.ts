@@ -21,6 +21,7 @@ export const configVariables = [
   "RUNNER_LEASE_SECONDS",
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
+  "RUNNER_PARK_AFTER_MS",
   "WATCH_POLL_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
@@ -102,6 +103,8 @@ interface RunnerConfig {
   pollMs: number;
   /** How long a woken runner lets more work gather before one claim statement takes it. */
   claimBatchMs: number;
+  /** Waits at least this long park the run in the database; 0 turns parking off. */
+  parkAfterMs: number;
   /** How often a watch re-reads the stored state when no event arrives. */
   watchPollMs: number;
 }
@@ -208,6 +211,7 @@ export function parseConfig(raw: RawEnv): Config {
       leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
       pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
+      parkAfterMs: p.int("RUNNER_PARK_AFTER_MS", 1000, 0, 3_600_000),
       watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
     },
     telemetry: {

@@ -55,6 +55,15 @@ export interface ClaimedExecution {
   nodeRuns: NodeRun[];
 }
 
+/** A run that parks: its checkpoint holds the waits; it is due again at wakeAt. */
+export interface ParkedRun {
+  executionId: string;
+  reason: "timer";
+  wakeAt: Date | null;
+  nodeIds: string[];
+  checkpoint: JsonValue;
+}
+
 export interface ExecutionRepository {
   /** Stores a new execution and the audit event of its creation, atomically. */
   insert(execution: Execution, audit: AuditEvent): Promise<void>;
@@ -82,6 +91,14 @@ export interface ExecutionRepository {
    * are appended in the same transaction (whether or not the status applies).
    */
   finish(executionId: string, outcome: ExecutionOutcome, nodeRuns?: NodeRun[]): Promise<boolean>;
+  /**
+   * Parks a run `owner` holds: stores `nodeRuns` and the checkpoint, records the wait and gives
+   * up the lease, atomically. The claim takes it again once wakeAt has passed. False when
+   * `owner` no longer held it (the runs are stored anyway).
+   */
+  park(owner: string, parked: ParkedRun, nodeRuns: NodeRun[], now: Date): Promise<boolean>;
+  /** The earliest wakeAt of any parked run, or null when none waits on a timer. */
+  nextWakeAt(): Promise<Date | null>;
   /** Marks a non-terminal execution as cancel-requested; false when already terminal. */
   requestCancel(executionId: string, at: Date): Promise<boolean>;
   /** Of these executions, the ones with a cancel request (checked by the owning runner). */

@@ -54,6 +54,8 @@ export class CancelExecution {
     }
     const stoppedHere = await this.runner.cancelLocal(executionId);
     if (!stoppedHere) await this.cancelIfPending(execution, now);
+    // A parked run is due now (requestCancel): the runner claims it and ends it cancelled.
+    if (!stoppedHere && execution.wait !== null) this.runner.wake();
     await this.auditor.success(principal, "cancel_execution", subject, { reason });
     const after = await this.executions.get(executionId, { nodeRuns: false, logs: false });
     return after ?? execution;

@@ -103,6 +103,7 @@ export class ExecuteWorkflow {
       finalOutput: null,
       finalVariables: {},
       cancelRequestedAt: null,
+      wait: null,
     };
     const audit = this.auditor.successEvent(
       principal,

@@ -22,11 +22,14 @@ import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
   cancelledEnd,
+  cancelledWhileWaiting,
   failedEnd,
   interruptedEnd,
   missingVersionEnd,
   type RunEnd,
 } from "./run-end.js";
+import { dueWakeAtMs, parkedRunOf } from "./waits/parked-run.js";
+import { WakeSchedule } from "./waits/wake-schedule.js";
 
 interface RunnerOptions {
   /** Identifies this process's leases. */
@@ -42,6 +45,8 @@ interface RunnerOptions {
   claimBatchMs: number;
   /** Service limits; the engine lowers them with the workflow's own. */
   limits: Partial<EngineLimits>;
+  /** Waits at least this long park the run in the database (null: every wait stays in memory). */
+  parkAfterMs: number | null;
 }
 
 interface ActiveRun {
@@ -64,6 +69,7 @@ export class ExecutionRunner {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private renewTimer: NodeJS.Timeout | null = null;
+  private readonly wakeSchedule: WakeSchedule;
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -74,7 +80,9 @@ export class ExecutionRunner {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.wakeSchedule = new WakeSchedule(executions, clock, logger, options.pollMs);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -140,16 +148,20 @@ export class ExecutionRunner {
       }
       if (this.stopped) break;
       if (claimed > 0 && claimed === free) continue;
-      if (!this.woken) await this.sleep();
+      if (!this.woken) await this.sleep(await this.wakeSchedule.sleepMs(free > claimed));
       if (this.options.claimBatchMs > 0 && !this.stopped) {
         await new Promise((resolve) => setTimeout(resolve, this.options.claimBatchMs));
       }
     }
   }
 
-  private sleep(): Promise<void> {
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
+      if (this.woken) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -179,8 +191,17 @@ export class ExecutionRunner {
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
+    const dueMs = dueWakeAtMs(claimed.checkpoint, this.clock.now());
+    if (dueMs !== null) trace.resumedLate(this.clock.now() - dueMs);
     const startedAt = execution.startedAt ?? new Date(this.clock.now());
-    this.publishStatus(execution.executionId, "running", null, null);
+    // A parked run that is claimed again is no longer waiting (Watch shows it resumed).
+    this.publishStatus(
+      execution.executionId,
+      "running",
+      null,
+      null,
+      dueMs === null ? undefined : null,
+    );
 
     if (execution.cancelRequestedAt !== null) {
       await this.finish(execution, startedAt, trace, cancelledEnd(), claimed);
@@ -238,6 +259,10 @@ export class ExecutionRunner {
       end = failedEnd(error);
     }
     const unstored = await writer.close();
+    if (end.status === "waiting" && !signal.aborted) {
+      await this.park(execution, trace, end, takeCheckpoint(), writer, unstored);
+      return;
+    }
     const cause = signal.aborted ? (signal.reason as AbortCause) : null;
     if (cause === "shutdown" || cause === "lease_lost") {
       // Left running: the lease is released (shutdown) or already someone else's.
@@ -245,6 +270,8 @@ export class ExecutionRunner {
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
+    // A cancel that arrived as the run parked: it ends cancelled instead.
+    if (end.status === "waiting") end = cancelledWhileWaiting(end);
     await this.finish(execution, startedAt, trace, end, claimed, { writer, unstored, totalNodes });
   }
 
@@ -270,6 +297,9 @@ export class ExecutionRunner {
       trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
       limits: this.options.limits,
       mode: "live",
+      ...(this.options.parkAfterMs === null
+        ? {}
+        : { parking: { minWaitMs: this.options.parkAfterMs } }),
       signal,
       onEvent: (event) => {
         if (event.type === "node_finished") onNodeRun(event.nodeRun);
@@ -290,8 +320,9 @@ export class ExecutionRunner {
     const completedAt = new Date(this.clock.now());
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
     const totalNodes = last?.totalNodes ?? 0;
+    const status = end.status === "waiting" ? "cancelled" : end.status;
     const record: ExecutionOutcome = {
-      status: end.status,
+      status,
       completedAt,
       durationMs,
       nodesExecuted: end.nodesExecuted || countExecuted(claimed),
@@ -307,7 +338,7 @@ export class ExecutionRunner {
     if (last !== undefined) last.writer.published(last.unstored);
     trace.finish(end, durationMs);
     if (!applied) return;
-    this.publishStatus(execution.executionId, end.status, end.errorReason, end.errorMessage);
+    this.publishStatus(execution.executionId, status, end.errorReason, end.errorMessage);
     this.logger.info(
       {
         event_type: "AUDIT",
@@ -325,11 +356,58 @@ export class ExecutionRunner {
     );
   }
 
+  /**
+   * The run waits: its runs, checkpoint and wait are stored and its lease given up in one
+   * transaction; it leaves this process (slot, lease, memory) until the claim takes it again.
+   */
+  private async park(
+    execution: Execution,
+    trace: ExecutionTrace,
+    end: RunEnd,
+    checkpoint: JsonValue | null,
+    writer: NodeRunWriter,
+    unstored: NodeRun[],
+  ): Promise<void> {
+    const parked = parkedRunOf(execution.executionId, end, checkpoint);
+    const now = new Date(this.clock.now());
+    const applied = await this.executions.park(this.options.ownerId, parked, unstored, now);
+    writer.published(unstored);
+    trace.parked(parked.reason);
+    if (!applied) return;
+    if (parked.wakeAt !== null) this.wakeSchedule.note(parked.wakeAt.getTime());
+    const wait = { reason: parked.reason, wakeAt: parked.wakeAt, nodeIds: parked.nodeIds };
+    this.bus.publish({
+      kind: "status",
+      executionId: execution.executionId,
+      time: now,
+      status: "running",
+      errorReason: null,
+      errorMessage: null,
+      wait,
+    });
+    this.logger.info(
+      {
+        event_type: "AUDIT",
+        action: "execution_parked",
+        result: "SUCCESS",
+        user: execution.triggeredBy,
+        community: execution.communityId,
+        workflow_id: execution.workflowId,
+        execution_id: execution.executionId,
+        wait_reason: parked.reason,
+        wake_at: parked.wakeAt?.toISOString() ?? null,
+        wait_nodes: parked.nodeIds,
+      },
+      "execution parked",
+    );
+  }
+
   private publishStatus(
     executionId: string,
     status: Execution["status"],
     errorReason: string | null,
     errorMessage: string | null,
+    wait?: null,
   ): void {
     this.bus.publish({
       kind: "status",
@@ -338,6 +416,7 @@ export class ExecutionRunner {
       status,
       errorReason,
       errorMessage,
+      ...(wait === undefined ? {} : { wait }),
     });
   }
 

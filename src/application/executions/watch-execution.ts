@@ -1,4 +1,4 @@
-import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
+import type { ExecutionWait, ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
 import type { ExecutionEvent } from "../../domain/execution/execution-event.js";
 import { type ExecutionStatus, isTerminalStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
@@ -47,6 +47,7 @@ export class WatchExecution {
       yield { kind: "snapshot", time: new Date(this.clock.now()), execution: snapshot };
       let lastSequence = maxSequence(snapshot);
       let status: ExecutionStatus = snapshot.status;
+      let wait = waitKey(snapshot.wait);
       while (!isTerminalStatus(status) && !signal.aborted) {
         if (queue.length === 0) {
           const woke = await waitFor(this.pollMs, (wake) => {
@@ -66,7 +67,7 @@ export class WatchExecution {
                 });
               }
             }
-            if (current.status !== status) {
+            if (current.status !== status || waitKey(current.wait) !== wait) {
               queue.push({
                 kind: "status",
                 executionId,
@@ -74,6 +75,7 @@ export class WatchExecution {
                 status: current.status,
                 errorReason: current.errorReason,
                 errorMessage: current.errorMessage,
+                wait: current.wait,
               });
             }
           }
@@ -83,8 +85,12 @@ export class WatchExecution {
             if (event.nodeRun.sequence <= lastSequence) continue;
             lastSequence = event.nodeRun.sequence;
             yield event;
-          } else if (event.status !== status) {
+          } else if (
+            event.status !== status ||
+            (event.wait !== undefined && waitKey(event.wait) !== wait)
+          ) {
             status = event.status;
+            if (event.wait !== undefined) wait = waitKey(event.wait);
             yield event;
             if (isTerminalStatus(status)) return;
           }
@@ -99,6 +105,12 @@ export class WatchExecution {
   private load(executionId: string): Promise<ExecutionWithNodeRuns | null> {
     return this.executions.get(executionId, { nodeRuns: true, logs: true });
   }
+}
+
+/** Identifies a wait for change detection: parked on what, until when. */
+function waitKey(wait: ExecutionWait | null | undefined): string {
+  if (wait === null || wait === undefined) return "";
+  return `${wait.reason}:${wait.wakeAt?.getTime() ?? ""}:${wait.nodeIds.join(",")}`;
 }
 
 function maxSequence(execution: ExecutionWithNodeRuns): number {

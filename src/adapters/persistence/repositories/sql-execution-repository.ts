@@ -10,6 +10,7 @@ import type {
   ExecutionOutcome,
   ExecutionPaging,
   ExecutionRepository,
+  ParkedRun,
 } from "../../../ports/execution-repository.js";
 import type { SqlDatabase } from "../database/sql-database.js";
 import { violatedConstraint } from "../database/sql-errors.js";
@@ -34,8 +35,10 @@ import {
   nodeRunsOfExecutions,
   nodeRunsWithoutLogsOf,
 } from "../statements/node-run-statements.js";
+import { nextWakeAt } from "../statements/wait-statements.js";
 import { listExecutions } from "./execution-list-query.js";
 import { ExecutionFinisher } from "./finish-execution.js";
+import { parkExecutionWithRuns } from "./park-execution.js";
 import { appendNodeRuns } from "./store-node-runs.js";
 
 /**
@@ -163,6 +166,17 @@ export class SqlExecutionRepository implements ExecutionRepository {
     nodeRuns: NodeRun[] = [],
   ): Promise<boolean> {
     return nodeRunWrite(executionId, () => this.finisher.finish(executionId, outcome, nodeRuns));
+  }
+
+  park(owner: string, parked: ParkedRun, nodeRuns: NodeRun[], now: Date): Promise<boolean> {
+    return nodeRunWrite(parked.executionId, () =>
+      parkExecutionWithRuns(this.db, owner, parked, nodeRuns, now),
+    );
+  }
+
+  async nextWakeAt(): Promise<Date | null> {
+    const { rows } = await this.db.run(nextWakeAt, {});
+    return rows[0]?.wake_at ?? null;
   }
 
   async requestCancel(executionId: string, at: Date): Promise<boolean> {

@@ -17,9 +17,10 @@ type Candidates = SelectQueryBuilder<
 >;
 
 /**
- * What a claim takes, oldest first: pending runs, and running ones whose lease ran out (their
- * runner crashed, or released them at shutdown). Each source has its own partial index
- * (workflow_executions_pending_idx, workflow_executions_lease_idx), so a claim reads only
+ * What a claim takes, oldest first: pending runs, running ones whose lease ran out (their
+ * runner crashed, or released them at shutdown), and parked ones that are due (wake_at passed;
+ * they hold no lease). Each source has its own partial index (workflow_executions_pending_idx,
+ * workflow_executions_lease_idx, workflow_executions_wake_idx), so a claim reads only
  * claimable rows, however many runs are in flight or finished. On PostgreSQL, FOR UPDATE SKIP
  * LOCKED makes concurrent claimers (in any process) pass over each other's candidates instead
  * of waiting or taking them twice; a candidate that changed meanwhile is re-checked against its
@@ -43,11 +44,24 @@ function candidates(db: QueryCreator<Database>, dialect: Dialect, param: Params<
       .where("status", "=", "running")
       .where("lease_expires_at", "<=", param("now")),
   );
+  const due = lock(
+    db
+      .selectFrom("workflow_executions")
+      .select(["execution_id", "created_at"])
+      .where("wake_at", "<=", param("now"))
+      .where("status", "=", "running")
+      .orderBy("wake_at")
+      .limit(param("limit")),
+  );
   return db
     .selectFrom(pending.as("pending"))
     .select(["execution_id", "created_at"])
-    .unionAll(db.selectFrom(expired.as("expired")).select(["execution_id", "created_at"]));
+    .unionAll(db.selectFrom(expired.as("expired")).select(["execution_id", "created_at"]))
+    .unionAll(db.selectFrom(due.as("due")).select(["execution_id", "created_at"]));
 }
+
+/** A claimed run is no longer parked: its wait is over (the checkpoint says what it was). */
+const unparked = { wake_at: null, wait_reason: null, wait_nodes: null } as const;
 
 /** PostgreSQL: one statement taking up to `limit` claimable executions for `owner`. */
 const postgresClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
@@ -70,6 +84,7 @@ const postgresClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
         start_time: eb.fn.coalesce("e.start_time", eb.val(param("now"))),
         claim_count: eb("e.claim_count", "+", 1),
         updated_at: param("now"),
+        ...unparked,
       }))
       .from("picked")
       .whereRef("e.execution_id", "=", "picked.execution_id")
@@ -92,6 +107,7 @@ const sqliteClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
         start_time: eb.fn.coalesce("start_time", eb.val(param("now"))),
         claim_count: eb("claim_count", "+", 1),
         updated_at: param("now"),
+        ...unparked,
       }))
       .where("execution_id", "in", (eb) =>
         eb
@@ -105,6 +121,7 @@ const sqliteClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
         eb.or([
           eb("status", "=", "pending"),
           eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<=", param("now"))]),
+          eb.and([eb("status", "=", "running"), eb("wake_at", "<=", param("now"))]),
         ]),
       )
       .returningAll(),

@@ -1,0 +1,47 @@
+import type { JsonValue } from "../../../domain/json.js";
+import { Statement } from "../database/statement.js";
+
+export interface ParkParams {
+  executionId: string;
+  owner: string;
+  wakeAt: Date | null;
+  waitReason: string;
+  waitNodes: string[];
+  checkpoint: JsonValue;
+  /** Node runs stored in the same unit (SQLite adds them to node_run_count here). */
+  added: number;
+  now: Date;
+}
+
+/**
+ * Parks a run its owner holds: the lease is given up and the wait recorded, so the run costs
+ * no runner until the claim takes it again (wake_at due). Applies only while `owner` holds it.
+ */
+export const parkExecution = new Statement<ParkParams, { execution_id: string }>(({ db, param }) =>
+  db
+    .updateTable("workflow_executions")
+    .set((eb) => ({
+      checkpoint: param.json("checkpoint"),
+      node_run_count: eb("node_run_count", "+", param("added")),
+      wake_at: param("wakeAt"),
+      wait_reason: param("waitReason"),
+      wait_nodes: param.json("waitNodes"),
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: param("now"),
+    }))
+    .where("execution_id", "=", param("executionId"))
+    .where("status", "=", "running")
+    .where("lease_owner", "=", param("owner"))
+    .returning("execution_id"),
+);
+
+/** The earliest wake-up of any parked run (workflow_executions_wake_idx: one index probe). */
+export const nextWakeAt = new Statement<Record<string, never>, { wake_at: Date | null }>(
+  ({ db }) =>
+    db
+      .selectFrom("workflow_executions")
+      .select((eb) => eb.fn.min("wake_at").as("wake_at"))
+      .where("wake_at", "is not", null),
+  "workflow_executions",
+);
