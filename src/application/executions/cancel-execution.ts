@@ -11,6 +11,9 @@ import type { Auditor } from "../shared/audit.js";
 import type { ExecutionAccess } from "./execution-access.js";
 import type { ExecutionRunner } from "./execution-runner.js";
 
+/** How long a cancel answer waits for a parked run to be ended by a runner. */
+const PARKED_CANCEL_WAIT_MS = 10_000;
+
 /**
  * Cancels a pending or running execution. A run owned by this process is aborted at once and
  * the answer waits for it to end; a pending one is ended directly; a run owned by another
@@ -54,11 +57,25 @@ export class CancelExecution {
     }
     const stoppedHere = await this.runner.cancelLocal(executionId);
     if (!stoppedHere) await this.cancelIfPending(execution, now);
-    // A parked run is due now (requestCancel): the runner claims it and ends it cancelled.
-    if (!stoppedHere && execution.wait !== null) this.runner.wake();
+    if (!stoppedHere && execution.wait !== null) await this.cancelParked(executionId);
     await this.auditor.success(principal, "cancel_execution", subject, { reason });
     const after = await this.executions.get(executionId, { nodeRuns: false, logs: false });
     return after ?? execution;
+  }
+
+  /**
+   * A parked run fell due at once (requestCancel): a runner claims it and ends it cancelled,
+   * recording its waiting nodes cancelled. This process's runner is woken for it; the answer
+   * waits for the terminal state (another process may be the one to claim it).
+   */
+  private async cancelParked(executionId: string): Promise<void> {
+    this.runner.wake();
+    const deadline = this.clock.now() + PARKED_CANCEL_WAIT_MS;
+    while (this.clock.now() < deadline) {
+      const current = await this.executions.get(executionId, { nodeRuns: false, logs: false });
+      if (current === null || isTerminalStatus(current.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** A pending execution no runner holds yet is ended here (compare-and-set from pending). */

@@ -28,7 +28,7 @@ import {
   missingVersionEnd,
   type RunEnd,
 } from "./run-end.js";
-import { dueWakeAtMs, parkedRunOf } from "./waits/parked-run.js";
+import { dueWakeAtMs, hasWaits, parkedRunOf } from "./waits/parked-run.js";
 import { WakeSchedule } from "./waits/wake-schedule.js";
 
 interface RunnerOptions {
@@ -203,7 +203,9 @@ export class ExecutionRunner {
       dueMs === null ? undefined : null,
     );
 
-    if (execution.cancelRequestedAt !== null) {
+    // A parked run cancelled meanwhile is replayed and ended by the engine (records cancelled).
+    const cancelParked = execution.cancelRequestedAt !== null && hasWaits(claimed.checkpoint);
+    if (execution.cancelRequestedAt !== null && !cancelParked) {
       await this.finish(execution, startedAt, trace, cancelledEnd(), claimed);
       return;
     }
@@ -246,10 +248,13 @@ export class ExecutionRunner {
     try {
       const run = runWorkflow(
         workflow,
-        this.runOptions(claimed, signal, (nodeRun) => {
-          trace.nodeRun(nodeRun);
-          writer.add(nodeRun);
-        }),
+        {
+          ...this.runOptions(claimed, signal, (nodeRun) => {
+            trace.nodeRun(nodeRun);
+            writer.add(nodeRun);
+          }),
+          ...(cancelParked ? { cancelOnResume: "the execution was cancelled while waiting" } : {}),
+        },
         this.engine,
       );
       takeCheckpoint = () => run.takeCheckpoint();

@@ -61,6 +61,11 @@ export interface RunOptions {
    * holds the waits, and resuming from it continues them. Absent: every wait sleeps in memory.
    */
   parking?: { minWaitMs: number };
+  /**
+   * With `resume`: the run was cancelled while parked. The checkpoint is replayed, then the run
+   * ends cancelled at once: what had not finished (the parked nodes first) is recorded cancelled.
+   */
+  cancelOnResume?: string;
 }
 
 /** Ports the engine reaches the world through. */

@@ -156,7 +156,8 @@ describe("durable timers: parked runs survive kill -9 and resume on time in any 
     const first = await start();
     const executionId = await publishAndRun(first, 1_500);
     const waiting = await until(first, executionId, parked);
-    const wakeAt = timestampDate(waiting.wait?.wakeAt ?? { seconds: 0n, nanos: 0 }).getTime();
+    assert.ok(waiting.wait?.wakeAt);
+    const wakeAt = timestampDate(waiting.wait.wakeAt).getTime();
     await kill(first);
     while (Date.now() <= wakeAt + 200) await sleep(100);
     const second = await start();
@@ -185,11 +186,15 @@ describe("durable timers: parked runs survive kill -9 and resume on time in any 
     const long = await publishAndRun(service, 600_000);
     await until(service, long, parked);
     const { execution } = await service.executions.cancelExecution({ executionId: long });
-    assert.ok(execution);
+    assert.equal(execution?.status, ExecutionStatus.CANCELLED, "the answer is the terminal state");
     const cancelled = await until(service, long, (e) => isTerminal(e.status));
     assert.equal(cancelled.status, ExecutionStatus.CANCELLED, show(cancelled));
     assert.equal(cancelled.wait, undefined);
     assert.equal(calls(long, "hit3"), 0);
+    const byNode = new Map(cancelled.nodeRuns.map((r) => [r.nodeId, r.status]));
+    assert.equal(byNode.get("hit2"), NodeStatus.COMPLETED);
+    assert.equal(byNode.get("wait"), NodeStatus.CANCELLED, "the parked node is recorded cancelled");
+    assert.equal(byNode.get("hit3"), NodeStatus.CANCELLED);
     await kill(service);
   });
 });

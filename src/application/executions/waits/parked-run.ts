@@ -33,3 +33,8 @@ export function dueWakeAtMs(checkpoint: JsonValue | null, nowMs: number): number
   }
   return due;
 }
+
+/** Whether a claimed run's checkpoint has parked nodes (it was parked, or crashed as it parked). */
+export function hasWaits(checkpoint: JsonValue | null): boolean {
+  return ((checkpoint as EngineCheckpoint | null)?.waits?.length ?? 0) > 0;
+}

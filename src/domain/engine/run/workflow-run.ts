@@ -179,7 +179,14 @@ export class WorkflowRun implements RunHandle, RunControl {
       return this;
     }
     try {
-      if (this.options.resume !== undefined) this.checkpoints.replay(this.options.resume);
+      if (this.options.resume !== undefined) {
+        this.checkpoints.replay(this.options.resume);
+        const cancelled = this.options.cancelOnResume;
+        if (cancelled !== undefined) {
+          this.stop("cancelled", null, cancelled, null);
+          return this;
+        }
+      }
       this.seedRoot();
       this.scheduler.pump();
     } catch (error) {
