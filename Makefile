@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
 	test-postgres test-production run start bench-engine bench-api bench-persistence \
-	bench-expressions node
+	bench-expressions bench-waits node
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -85,6 +85,9 @@ bench-persistence: generate
 
 bench-expressions: generate
 	node --import tsx bench/expressions/run.ts
+
+bench-waits: generate
+	node --import tsx bench/waits/run.ts 10000 200 both
 
 # Prints which Node.js the targets use.
 node:
