@@ -57,18 +57,21 @@ export class CancelExecution {
     }
     const stoppedHere = await this.runner.cancelLocal(executionId);
     if (!stoppedHere) await this.cancelIfPending(execution, now);
-    if (!stoppedHere && execution.wait !== null) await this.cancelParked(executionId);
+    await this.cancelIfParked(executionId);
     await this.auditor.success(principal, "cancel_execution", subject, { reason });
     const after = await this.executions.get(executionId, { nodeRuns: false, logs: false });
     return after ?? execution;
   }
 
   /**
-   * A parked run fell due at once (requestCancel): a runner claims it and ends it cancelled,
+   * A parked run (also one that parked while this cancel was under way) fell due at once
+   * (requestCancel, or the park itself): a runner claims it and ends it cancelled,
    * recording its waiting nodes cancelled. This process's runner is woken for it; the answer
    * waits for the terminal state (another process may be the one to claim it).
    */
-  private async cancelParked(executionId: string): Promise<void> {
+  private async cancelIfParked(executionId: string): Promise<void> {
+    const parked = await this.executions.get(executionId, { nodeRuns: false, logs: false });
+    if (parked === null || parked.wait === null || isTerminalStatus(parked.status)) return;
     this.runner.wake();
     const deadline = this.clock.now() + PARKED_CANCEL_WAIT_MS;
     while (this.clock.now() < deadline) {
