@@ -23,7 +23,13 @@ export const parkExecution = new Statement<ParkParams, { execution_id: string }>
     .set((eb) => ({
       checkpoint: param.json("checkpoint"),
       node_run_count: eb("node_run_count", "+", param("added")),
-      wake_at: param("wakeAt"),
+      // A cancel that arrived while the run was parking makes it due at once.
+      wake_at: eb
+        .case()
+        .when("cancel_requested_at", "is not", null)
+        .then(eb.val(param("now")))
+        .else(eb.val(param("wakeAt")))
+        .end(),
       wait_reason: param("waitReason"),
       wait_nodes: param.json("waitNodes"),
       lease_owner: null,
