@@ -12,7 +12,12 @@ import { createTestDatabase, type TestDatabase, testDialect } from "../../suppor
 import { at, aWorkflow, versionOf } from "./fixtures.js";
 
 const first = "20261125-01-workflows-and-executions";
-const all = [first, "20261125-02-api-keys-and-audit", "20261125-03-workflow-list-indexes"];
+const all = [
+  first,
+  "20261125-02-api-keys-and-audit",
+  "20261125-03-workflow-list-indexes",
+  "20261204-20-durable-timers",
+];
 
 describe("openPersistence and migrations", () => {
   let database: TestDatabase;
