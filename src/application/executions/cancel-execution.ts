@@ -57,7 +57,8 @@ export class CancelExecution {
     }
     const stoppedHere = await this.runner.cancelLocal(executionId);
     if (!stoppedHere) await this.cancelIfPending(execution, now);
-    await this.cancelIfParked(executionId);
+    // A local run that ended without a terminal state parked as the cancel came in.
+    await this.cancelIfParked(executionId, stoppedHere || execution.wait !== null);
     await this.auditor.success(principal, "cancel_execution", subject, { reason });
     const after = await this.executions.get(executionId, { nodeRuns: false, logs: false });
     return after ?? execution;
@@ -69,9 +70,11 @@ export class CancelExecution {
    * recording its waiting nodes cancelled. This process's runner is woken for it; the answer
    * waits for the terminal state (another process may be the one to claim it).
    */
-  private async cancelIfParked(executionId: string): Promise<void> {
-    const parked = await this.executions.get(executionId, { nodeRuns: false, logs: false });
-    if (parked === null || parked.wait === null || isTerminalStatus(parked.status)) return;
+  private async cancelIfParked(executionId: string, wasParked: boolean): Promise<void> {
+    const current = await this.executions.get(executionId, { nodeRuns: false, logs: false });
+    if (current === null || isTerminalStatus(current.status)) return;
+    // Neither parked nor local: another process's runner stops it at its next check.
+    if (!wasParked && current.wait === null) return;
     this.runner.wake();
     const deadline = this.clock.now() + PARKED_CANCEL_WAIT_MS;
     while (this.clock.now() < deadline) {
