@@ -48,6 +48,8 @@ export const nextWakeAt = new Statement<Record<string, never>, { wake_at: Date |
     db
       .selectFrom("workflow_executions")
       .select((eb) => eb.fn.min("wake_at").as("wake_at"))
-      .where("wake_at", "is not", null),
+      .where("wake_at", "is not", null)
+      // As the claim's due source: a row that is not running can never be claimed.
+      .where("status", "=", "running"),
   "workflow_executions",
 );
