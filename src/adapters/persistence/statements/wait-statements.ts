@@ -23,11 +23,12 @@ export const parkExecution = new Statement<ParkParams, { execution_id: string }>
     .set((eb) => ({
       checkpoint: param.json("checkpoint"),
       node_run_count: eb("node_run_count", "+", param("added")),
-      // A cancel that arrived while the run was parking makes it due at once.
+      // A cancel that arrived while the run was parking makes it due at once (at the cancel's
+      // time; a column in one branch also gives PostgreSQL the parameter's type).
       wake_at: eb
         .case()
         .when("cancel_requested_at", "is not", null)
-        .then(eb.val(param("now")))
+        .then(eb.ref("cancel_requested_at"))
         .else(eb.val(param("wakeAt")))
         .end(),
       wait_reason: param("waitReason"),
