@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
 	test-postgres test-production run start bench-engine bench-api bench-persistence \
-	bench-expressions bench-waits node
+	bench-expressions bench-waits bench-access bench-engine-host bench-dispatch bench-scale node fuzz
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -65,6 +65,14 @@ test-production: install
 # production build started on production dependencies only.
 test: lint typecheck test-unit test-integration test-production
 
+# A longer fuzz run than the one in the integration suite, on SQLite then PostgreSQL:
+# make fuzz FUZZ_REQUESTS=100000 [FUZZ_SEED=<seed printed by a failed run>]
+FUZZ_REQUESTS ?= 20000
+fuzz: generate
+	TEST_DATABASE=sqlite FUZZ_REQUESTS=$(FUZZ_REQUESTS) $(NODE_TEST) test/integration/fuzz/fuzz.test.ts
+	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) FUZZ_REQUESTS=$(FUZZ_REQUESTS) \
+		$(NODE_TEST) test/integration/fuzz/fuzz.test.ts
+
 # Development: the service from its TypeScript sources.
 run: generate
 	node --import tsx src/main.ts
@@ -83,11 +91,26 @@ bench-persistence: generate
 	TEST_DATABASE=sqlite node --import tsx bench/persistence/lifecycle.ts 10000 16
 	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/persistence/lifecycle.ts 10000 16
 
+# Several service processes on one PostgreSQL: throughput and CPU with 1-3 processes,
+# cross-process cancel and watch latency, resume after kill -9.
+bench-scale: generate
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/scale/run.ts
+
 bench-expressions: generate
 	node --import tsx bench/expressions/run.ts
 
 bench-waits: generate
 	node --import tsx bench/waits/run.ts 10000 200 both
+
+bench-access: generate
+	node --import tsx bench/access-timing/run.ts
+
+bench-engine-host: generate
+	node --import tsx bench/engine-host/run.ts
+
+bench-dispatch: generate
+	TEST_DATABASE=sqlite node --import tsx bench/dispatch/run.ts 2000
+	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) node --import tsx bench/dispatch/run.ts 2000
 
 # Prints which Node.js the targets use.
 node:

@@ -9,7 +9,7 @@ const usage = `usage: npm run cli -- <command> [options]
 
 Works directly on the configured database (DATABASE_URL, or SQLite at SQLITE_PATH).
 
-  create-api-key --name NAME --user USER_ID [--admin] [--roles a,b] [--communities 1,2]
+  create-api-key --name NAME --user USER_ID [--admin] [--dispatch] [--roles a,b] [--communities 1,2]
       Creates a key and prints it as JSON; "secret" is shown only this once.
   list-api-keys [--all]
       Prints one JSON object per key (never secrets); --all includes revoked keys.
@@ -63,6 +63,7 @@ const commands: Record<string, (args: string[], tools: Tools) => Promise<void>> 
       name: { type: "string" },
       user: { type: "string" },
       admin: { type: "boolean", default: false },
+      dispatch: { type: "boolean", default: false },
       roles: { type: "string", default: "" },
       communities: { type: "string", default: "" },
     });
@@ -80,6 +81,7 @@ const commands: Record<string, (args: string[], tools: Tools) => Promise<void>> 
         roles: list(values.roles),
         communityIds,
         admin: values.admin,
+        canDispatch: values.dispatch,
       },
     });
     process.stdout.write(`${JSON.stringify({ ...toJson(record), secret }, null, 2)}\n`);
@@ -130,6 +132,7 @@ function toJson(record: ApiKeyRecord) {
     roles: record.principal.roles,
     community_ids: record.principal.communityIds,
     admin: record.principal.admin,
+    can_dispatch: record.principal.canDispatch === true,
     created_by: record.createdBy,
     created_at: record.createdAt.toISOString(),
     revoked_at: record.revokedAt?.toISOString() ?? null,

@@ -22,7 +22,14 @@ export const configVariables = [
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
   "RUNNER_PARK_AFTER_MS",
+  "ENGINE_WORKERS",
+  "RUN_SEGMENT_CPU_MS",
   "WATCH_POLL_MS",
+  "COMMUNITY_RUN_RATE_LIMIT",
+  "COMMUNITY_RUN_RATE_WINDOW_SECONDS",
+  "WEBHOOK_SECRET_KEY",
+  "SCHEDULER_POLL_MS",
+  "STREAM_RECHECK_MS",
   "WORKFLOW_TIMEOUT",
   "MAX_LOOP_ITERATIONS",
   "MAX_TOTAL_OPERATIONS",
@@ -107,6 +114,23 @@ interface RunnerConfig {
   parkAfterMs: number;
   /** How often a watch re-reads the stored state when no event arrives. */
   watchPollMs: number;
+  /** Worker threads that run the engine (runs and dry-runs); default: available parallelism. */
+  engineWorkers: number;
+  /**
+   * CPU time one run may spend without returning to its worker's event loop; past it the
+   * worker is replaced and the run fails (CPU_LIMIT_EXCEEDED).
+   */
+  segmentCpuMs: number;
+}
+
+interface TriggersConfig {
+  /** Runs one community may start per window (every way of starting counts); 0 = no limit. */
+  communityRunRate: number;
+  communityRunWindowSeconds: number;
+  /** 32 bytes (as hex) that seal webhook secrets (AES-256-GCM); null: no signed webhooks. */
+  webhookSecretKey: string | null;
+  /** How often each process looks for due schedule ticks. */
+  schedulerPollMs: number;
 }
 
 interface TelemetryConfig {
@@ -124,10 +148,15 @@ export interface Config {
   server: ServerConfig;
   db: DatabaseConfig;
   log: { level: LogLevel };
-  auth: { adminApiKey: string | null };
+  auth: {
+    adminApiKey: string | null;
+    /** How often an open stream re-checks its API key and its access to what it streams. */
+    streamRecheckMs: number;
+  };
   limits: EngineLimitsConfig;
   outbound: OutboundConfig;
   runner: RunnerConfig;
+  triggers: TriggersConfig;
   telemetry: TelemetryConfig;
 }
 
@@ -151,7 +180,11 @@ export function readEnv(env: Record<string, string | undefined>): RawEnv {
   return raw;
 }
 
-export function parseConfig(raw: RawEnv): Config {
+/**
+ * `defaults.engineWorkers` is the machine's available parallelism (main.ts passes
+ * os.availableParallelism()); parseConfig stays pure.
+ */
+export function parseConfig(raw: RawEnv, defaults: { engineWorkers?: number } = {}): Config {
   const problems: string[] = [];
   const p = new Parser(raw, problems);
 
@@ -161,9 +194,21 @@ export function parseConfig(raw: RawEnv): Config {
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
   }
   const databaseUrl = p.text("DATABASE_URL");
+  const notified = databaseUrl !== null && /^postgres(ql)?:\/\//i.test(databaseUrl);
   if (databaseUrl !== null && !/^(postgres(ql)?:\/\/.+|(sqlite|file):.+)/i.test(databaseUrl)) {
     // The value is not echoed: it may carry a password.
     problems.push("DATABASE_URL must be a postgres://, postgresql://, sqlite: or file: URL");
+  }
+  const webhookKeyText = p.text("WEBHOOK_SECRET_KEY");
+  let webhookSecretKey: string | null = null;
+  if (webhookKeyText !== null) {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(webhookKeyText)
+      ? Buffer.from(webhookKeyText, "hex")
+      : Buffer.from(webhookKeyText, "base64");
+    // The value is not echoed: it is a key.
+    if (bytes.length !== 32)
+      problems.push("WEBHOOK_SECRET_KEY must be 32 bytes, as 64 hex digits or base64");
+    else webhookSecretKey = bytes.toString("hex");
   }
   const adminApiKey = p.text("ADMIN_API_KEY");
   if (adminApiKey !== null && (adminApiKey.length < 16 || adminApiKey.length > 512)) {
@@ -191,7 +236,7 @@ export function parseConfig(raw: RawEnv): Config {
       poolSize: p.int("DATABASE_POOL_SIZE", 10, 2, 1000),
     },
     log: { level: p.oneOf("LOG_LEVEL", logLevels, "info") },
-    auth: { adminApiKey },
+    auth: { adminApiKey, streamRecheckMs: p.int("STREAM_RECHECK_MS", 5000, 10, 600_000) },
     limits: {
       workflowTimeoutSeconds: p.int("WORKFLOW_TIMEOUT", 300, 1, 86_400),
       maxLoopIterations: p.int("MAX_LOOP_ITERATIONS", 100, 1, 1_000_000),
@@ -209,10 +254,19 @@ export function parseConfig(raw: RawEnv): Config {
     runner: {
       concurrency: p.int("RUNNER_CONCURRENCY", 64, 1, 10_000),
       leaseSeconds: p.int("RUNNER_LEASE_SECONDS", 30, 1, 3600),
-      pollMs: p.int("RUNNER_POLL_MS", 500, 10, 60_000),
+      // On PostgreSQL notifications wake runners and watchers: the polls are a safety net.
+      pollMs: p.int("RUNNER_POLL_MS", notified ? 1000 : 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
       parkAfterMs: p.int("RUNNER_PARK_AFTER_MS", 1000, 0, 3_600_000),
-      watchPollMs: p.int("WATCH_POLL_MS", 1000, 10, 60_000),
+      watchPollMs: p.int("WATCH_POLL_MS", notified ? 5000 : 1000, 10, 60_000),
+      engineWorkers: p.int("ENGINE_WORKERS", Math.max(1, defaults.engineWorkers ?? 1), 1, 256),
+      segmentCpuMs: p.int("RUN_SEGMENT_CPU_MS", 5000, 10, 3_600_000),
+    },
+    triggers: {
+      communityRunRate: p.int("COMMUNITY_RUN_RATE_LIMIT", 0, 0, 1_000_000),
+      communityRunWindowSeconds: p.int("COMMUNITY_RUN_RATE_WINDOW_SECONDS", 60, 1, 86_400),
+      webhookSecretKey,
+      schedulerPollMs: p.int("SCHEDULER_POLL_MS", 250, 10, 60_000),
     },
     telemetry: {
       serviceName: p.text("OTEL_SERVICE_NAME") ?? "waddlebot-workflow",

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 // The telemetry SDK is imported (and started) before anything else of the service.
 import { startTelemetry } from "./adapters/telemetry/sdk.js";
 import { type RunningService, startService } from "./composition/start-service.js";
@@ -12,7 +13,7 @@ import { type Config, ConfigError, parseConfig, readEnv } from "./config.js";
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = parseConfig(readEnv(process.env));
+    config = parseConfig(readEnv(process.env), { engineWorkers: availableParallelism() });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -8,6 +8,8 @@ import { ExecutionService } from "../../src/gen/waddlebot/workflow/v1/execution_
 import { WorkflowService } from "../../src/gen/waddlebot/workflow/v1/workflow_service_pb.js";
 
 export interface BenchClients {
+  /** The service's base URL (for plain HTTP requests such as /health). */
+  baseUrl: string;
   executions: Client<typeof ExecutionService>;
   workflows: Client<typeof WorkflowService>;
   close(): void;
@@ -28,6 +30,7 @@ export function connectClients(baseUrl: string, apiKey: string): BenchClients {
     ],
   });
   return {
+    baseUrl,
     executions: createClient(ExecutionService, transport),
     workflows: createClient(WorkflowService, transport),
     close: () => sessionManager.abort(),

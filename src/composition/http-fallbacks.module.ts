@@ -2,8 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ContainerModule } from "inversify";
 import type { HttpFallback } from "../adapters/grpc/unknown-route.js";
 import { createRestHandler } from "../adapters/rest/rest-handler.js";
+import { createWebhookHandler } from "../adapters/rest/webhook-handler.js";
 import type { Telemetry } from "../adapters/telemetry/sdk.js";
 import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
+import { ReceiveWebhook } from "../application/triggers/receive-webhook.js";
+import { maxWebhookBodyBytes } from "../domain/workflow/node-types/trigger-webhook.js";
 import { Tokens, token } from "./tokens.js";
 
 const packageVersion = "0.1.0";
@@ -33,6 +36,11 @@ export function httpFallbacksModule(
           maxResponseBytes: server.maxResponseBytes,
           version: packageVersion,
           clock: get(Tokens.Clock),
+        }),
+        createWebhookHandler({
+          receive: get(ReceiveWebhook),
+          logger: get(Tokens.Logger),
+          maxBodyBytes: Math.min(server.maxRequestBytes, maxWebhookBodyBytes),
         }),
         ...extra,
       ];

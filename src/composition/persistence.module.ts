@@ -10,6 +10,14 @@ export function persistenceModule(persistence: Persistence) {
     bind(Tokens.ExecutionRepository).toConstantValue(persistence.executions);
     bind(Tokens.PermissionRepository).toConstantValue(persistence.permissions);
     bind(Tokens.ApiKeyRepository).toConstantValue(persistence.apiKeys);
+    bind(Tokens.ProcessCoordination).toDynamicValue(({ get }) =>
+      persistence.createCoordination(get(Tokens.Logger)),
+    );
+    bind(Tokens.TriggerStore).toConstantValue(persistence.triggers);
+    bind(Tokens.CommunityStops).toConstantValue(persistence.communityStops);
+    bind(Tokens.WebhookStore).toConstantValue(persistence.webhooks);
+    bind(Tokens.ScheduleStore).toConstantValue(persistence.schedules);
+    bind(Tokens.AccessRepository).toConstantValue(persistence.access);
     bind(Tokens.AuditLog).toDynamicValue(
       ({ get }) => new LoggingAuditLog(persistence.auditLog, get(Tokens.Logger)),
     );

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { Container } from "inversify";
 import type { DestinationStream } from "pino";
+import type { SharedEventBus } from "../adapters/events/shared-event-bus.js";
 import { HealthStatus } from "../adapters/grpc/health/health-status.js";
 import { OnePortServer } from "../adapters/grpc/server/one-port-server.js";
 import type { HttpFallback } from "../adapters/grpc/unknown-route.js";
@@ -11,14 +12,17 @@ import { MetricsServer } from "../adapters/telemetry/metrics-server.js";
 import type { Telemetry } from "../adapters/telemetry/sdk.js";
 import { BootstrapAdminKey } from "../application/api-keys/bootstrap-admin-key.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
+import { ScheduleRunner } from "../application/triggers/schedule-runner.js";
 import type { Config } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import { applicationModule } from "./application.module.js";
 import { coreModule } from "./core.module.js";
+import { engineModule } from "./engine.module.js";
 import { grpcModule, RpcHandler } from "./grpc.module.js";
 import { httpFallbacksModule } from "./http-fallbacks.module.js";
 import { persistenceModule } from "./persistence.module.js";
 import { Tokens } from "./tokens.js";
+import { triggersModule } from "./triggers.module.js";
 import { workflowModule } from "./workflow.module.js";
 
 interface StartServiceOptions {
@@ -76,7 +80,9 @@ export async function startService(
       coreModule(config, pino),
       persistenceModule(persistence),
       applicationModule,
+      engineModule,
       workflowModule,
+      triggersModule,
       httpFallbacksModule(separateMetrics ? null : metricsHandler, options.fallbacks ?? []),
       grpcModule(shutdown.signal),
     );
@@ -118,8 +124,31 @@ export async function startService(
       });
     }
     const runner = container.get(ExecutionRunner);
-    const gateway = container.get(Tokens.ActionGateway);
+    const coordination = container.get(Tokens.ProcessCoordination);
+    if (coordination !== null) {
+      const bus = container.get(Tokens.ExecutionEventBus) as SharedEventBus;
+      await coordination
+        .start(runner.ownerId, {
+          work: () => runner.wake(),
+          cancel: (executionId) => runner.cancelRequested(executionId),
+          watching: (executionId) => bus.watching(executionId),
+          runsHere: (executionId) => runner.runsHere(executionId),
+          event: (event) => bus.deliver(event),
+          resync: () => {
+            runner.resync();
+            bus.resync();
+          },
+        })
+        .catch(async (error: unknown) => {
+          await server.drain(0);
+          await metricsServer?.close();
+          throw error;
+        });
+    }
+    const engineHost = container.get(Tokens.EngineHost);
     runner.start();
+    const schedules = container.get(ScheduleRunner);
+    schedules.start();
     const scheme = tls === null ? "http" : "https";
     const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
     const url = `${scheme}://${host}:${server.port}`;
@@ -142,10 +171,17 @@ export async function startService(
       health.setServing(false);
       server.stopAccepting();
       shutdown.abort(new DomainError("unavailable", "UNAVAILABLE", "server is shutting down"));
-      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
       // Runs in progress are aborted and their leases released: they resume at the next start.
-      await runner.stop();
-      await gateway.close();
+      // Workers still computing after 80% of the deadline are stopped, so that the dry-runs
+      // waiting on them can still be answered and the leases released in time.
+      const schedulesStopped = schedules.stop();
+      const runnerStopped = runner.stop();
+      const engineStopped = engineHost.close(Math.floor(config.server.shutdownTimeoutMs * 0.8));
+      const { forced } = await server.drain(config.server.shutdownTimeoutMs);
+      await schedulesStopped;
+      await engineStopped;
+      await runnerStopped;
+      await coordination?.stop();
       await metricsServer?.close();
       await persistence.close();
       logger.info(

@@ -1,18 +1,29 @@
 import { ContainerModule } from "inversify";
+import { WorkerPoolEngineHost } from "../adapters/engine-host/worker-pool-engine-host.js";
 import { InProcessEventBus } from "../adapters/events/in-process-event-bus.js";
-import { CelExpressionCompiler } from "../adapters/expressions/cel-expression-compiler.js";
-import { HttpActionGateway } from "../adapters/outbound/http-action-gateway.js";
+import { SharedEventBus } from "../adapters/events/shared-event-bus.js";
+import { ObjectAccess } from "../application/access/object-access.js";
+import { StreamGuard } from "../application/access/stream-guard.js";
+import { AuthenticateApiKey } from "../application/auth/authenticate-api-key.js";
 import { CancelExecution } from "../application/executions/cancel-execution.js";
-import { CompiledWorkflows } from "../application/executions/compiled-workflows.js";
 import { ExecuteWorkflow } from "../application/executions/execute-workflow.js";
 import { ExecutionAccess } from "../application/executions/execution-access.js";
 import { ExecutionRunner } from "../application/executions/execution-runner.js";
 import { GetExecution } from "../application/executions/get-execution.js";
+import { GuardedWatchExecution } from "../application/executions/guarded-watch-execution.js";
 import { ListExecutions } from "../application/executions/list-executions.js";
+import { TerminalWait } from "../application/executions/terminal-wait.js";
 import { TestWorkflow } from "../application/executions/test-workflow.js";
 import { WatchExecution } from "../application/executions/watch-execution.js";
+import { WorkflowVersions } from "../application/executions/workflow-versions.js";
 import { ManagePermissions } from "../application/permissions/manage-permissions.js";
 import { Auditor } from "../application/shared/audit.js";
+import { CommunityStopSwitch } from "../application/triggers/community-stop-switch.js";
+import { DispatchChatEvent } from "../application/triggers/dispatch-chat-event.js";
+import { ListSchedules } from "../application/triggers/list-schedules.js";
+import { ManageWebhooks } from "../application/triggers/manage-webhooks.js";
+import { StartGuard } from "../application/triggers/start-guard.js";
+import { TriggerAdmissionGate } from "../application/triggers/trigger-admission-gate.js";
 import { ArchiveWorkflow } from "../application/workflows/archive-workflow.js";
 import { CreateWorkflow } from "../application/workflows/create-workflow.js";
 import { GetWorkflow } from "../application/workflows/get-workflow.js";
@@ -23,6 +34,7 @@ import { ValidateWorkflow } from "../application/workflows/validate-workflow.js"
 import { WorkflowAccess } from "../application/workflows/workflow-access.js";
 import type { Config } from "../config.js";
 import type { EngineLimits } from "../domain/engine/engine-types.js";
+import { triggerPlanOf } from "../domain/triggers/trigger-plan.js";
 import { validateWorkflow } from "../domain/workflow/validate-workflow.js";
 import { Tokens } from "./tokens.js";
 
@@ -36,26 +48,28 @@ function engineLimitsOf(config: Config): Partial<EngineLimits> {
   };
 }
 
-/** The engine and its adapters, the execution runner, and the workflow/execution use cases. */
+/** The engine's worker threads, entered through engine-worker.ts (a .ts file under tsx). */
+const engineWorkerUrl = new URL("./engine-worker.js", import.meta.url);
+
+/**
+ * The engine host (worker pool), the execution runner, and the workflow/execution use cases.
+ * Needs engineModule (the expression compiler validates definitions here too).
+ */
 export const workflowModule = new ContainerModule(({ bind }) => {
-  bind(Tokens.ExpressionCompiler).toConstantValue(new CelExpressionCompiler());
-  bind(Tokens.ActionGateway).toDynamicValue(({ get }) => {
-    const { outbound } = get(Tokens.Config);
-    return new HttpActionGateway({
-      routerUrl: outbound.routerUrl,
-      browserSourceUrl: outbound.browserSourceUrl,
-      routerApiKey: outbound.routerApiKey ?? undefined,
-      browserSourceApiKey: outbound.browserSourceApiKey ?? undefined,
-      allowHosts: outbound.allowHosts,
-    });
+  bind(Tokens.EngineHost).toDynamicValue(({ get }) => {
+    const config = get(Tokens.Config);
+    return new WorkerPoolEngineHost(
+      {
+        workerUrl: engineWorkerUrl,
+        setup: config,
+        size: config.runner.engineWorkers,
+        segmentCpuMs: config.runner.segmentCpuMs,
+      },
+      get(Tokens.Clock),
+      get(Tokens.Logger),
+    );
   });
-  bind(Tokens.EngineEnvironment).toDynamicValue(({ get }) => ({
-    gateway: get(Tokens.ActionGateway),
-    clock: get(Tokens.Clock),
-  }));
-  bind(CompiledWorkflows).toDynamicValue(
-    ({ get }) => new CompiledWorkflows(get(Tokens.ExpressionCompiler), 500),
-  );
+  bind(WorkflowVersions).toConstantValue(new WorkflowVersions(500));
   bind(Tokens.WorkflowValidator).toDynamicValue(({ get }) => {
     const config = get(Tokens.Config);
     const compiler = get(Tokens.ExpressionCompiler);
@@ -65,14 +79,17 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         maxLoopDepth: config.limits.maxLoopDepth,
       });
   });
-  bind(Tokens.ExecutionEventBus).toConstantValue(new InProcessEventBus());
+  bind(Tokens.ExecutionEventBus).toDynamicValue(({ get }) => {
+    const coordination = get(Tokens.ProcessCoordination);
+    return coordination === null ? new InProcessEventBus() : new SharedEventBus(coordination);
+  });
   bind(ExecutionRunner).toDynamicValue(({ get }) => {
     const config = get(Tokens.Config);
     return new ExecutionRunner(
       get(Tokens.ExecutionRepository),
       get(Tokens.WorkflowRepository),
-      get(CompiledWorkflows),
-      get(Tokens.EngineEnvironment),
+      get(WorkflowVersions),
+      get(Tokens.EngineHost),
       get(Tokens.ExecutionEventBus),
       get(Tokens.Clock),
       get(Tokens.Logger),
@@ -85,24 +102,18 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         parkAfterMs: config.runner.parkAfterMs === 0 ? null : config.runner.parkAfterMs,
         limits: engineLimitsOf(config),
       },
+      get(Tokens.ProcessCoordination),
     );
   });
 
+  bind(ObjectAccess).toDynamicValue(
+    ({ get }) => new ObjectAccess(get(Tokens.AccessRepository), get(Auditor)),
+  );
   bind(WorkflowAccess).toDynamicValue(
-    ({ get }) =>
-      new WorkflowAccess(
-        get(Tokens.WorkflowRepository),
-        get(Tokens.PermissionRepository),
-        get(Auditor),
-      ),
+    ({ get }) => new WorkflowAccess(get(Tokens.WorkflowRepository), get(ObjectAccess)),
   );
   bind(ExecutionAccess).toDynamicValue(
-    ({ get }) =>
-      new ExecutionAccess(
-        get(Tokens.ExecutionRepository),
-        get(Tokens.WorkflowRepository),
-        get(WorkflowAccess),
-      ),
+    ({ get }) => new ExecutionAccess(get(Tokens.ExecutionRepository), get(ObjectAccess)),
   );
 
   bind(CreateWorkflow).toDynamicValue(
@@ -141,16 +152,22 @@ export const workflowModule = new ContainerModule(({ bind }) => {
   bind(ValidateWorkflow).toDynamicValue(
     ({ get }) => new ValidateWorkflow(get(GetWorkflow), get(Tokens.WorkflowValidator)),
   );
-  bind(PublishWorkflow).toDynamicValue(
-    ({ get }) =>
-      new PublishWorkflow(
-        get(Tokens.WorkflowRepository),
-        get(WorkflowAccess),
-        get(Tokens.WorkflowValidator),
-        get(Tokens.Clock),
-        get(Auditor),
-      ),
-  );
+  bind(PublishWorkflow).toDynamicValue(({ get }) => {
+    const compiler = get(Tokens.ExpressionCompiler);
+    const calendar = get(Tokens.CronCalendar);
+    const clock = get(Tokens.Clock);
+    return new PublishWorkflow(
+      get(Tokens.WorkflowRepository),
+      get(WorkflowAccess),
+      get(Tokens.WorkflowValidator),
+      clock,
+      get(Auditor),
+      (workflow) =>
+        triggerPlanOf(workflow, compiler, (schedule) =>
+          calendar.next(schedule.cronExpression, schedule.timezone, clock.now()),
+        ),
+    );
+  });
   bind(ManagePermissions).toDynamicValue(
     ({ get }) =>
       new ManagePermissions(
@@ -168,7 +185,8 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       get(Tokens.IdGenerator),
       get(Tokens.Clock),
       get(Auditor),
-      () => runner.wake(),
+      (executionId) => runner.queued(executionId),
+      { gate: get(TriggerAdmissionGate), guard: get(StartGuard) },
     );
   });
   bind(GetExecution).toDynamicValue(({ get }) => new GetExecution(get(ExecutionAccess)));
@@ -181,6 +199,13 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         get(Tokens.ExecutionEventBus),
         get(Tokens.Clock),
         get(Auditor),
+        new TerminalWait(
+          get(Tokens.ExecutionRepository),
+          get(Tokens.ExecutionEventBus),
+          get(Tokens.Config).runner.watchPollMs,
+        ),
+        // A run whose process stalled ends once its lease is taken over.
+        get(Tokens.Config).runner.leaseSeconds * 1000 + 5_000,
       ),
   );
   bind(ListExecutions).toDynamicValue(
@@ -191,8 +216,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
       new TestWorkflow(
         get(WorkflowAccess),
         get(Tokens.WorkflowRepository),
-        get(CompiledWorkflows),
-        get(Tokens.EngineEnvironment),
+        get(Tokens.EngineHost),
         get(Tokens.IdGenerator),
         get(Auditor),
         engineLimitsOf(get(Tokens.Config)),
@@ -206,6 +230,15 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         get(Tokens.ExecutionEventBus),
         get(Tokens.Clock),
         get(Tokens.Config).runner.watchPollMs,
+      ),
+  );
+
+  bind(GuardedWatchExecution).toDynamicValue(
+    ({ get }) =>
+      new GuardedWatchExecution(
+        get(WatchExecution),
+        get(ExecutionAccess),
+        new StreamGuard(get(AuthenticateApiKey), get(Tokens.Config).auth.streamRecheckMs),
       ),
   );
 
@@ -223,6 +256,10 @@ export const workflowModule = new ContainerModule(({ bind }) => {
     cancelExecution: get(CancelExecution),
     listExecutions: get(ListExecutions),
     testWorkflow: get(TestWorkflow),
-    watchExecution: get(WatchExecution),
+    watchExecution: get(GuardedWatchExecution),
+    dispatchChatEvent: get(DispatchChatEvent),
+    communityStops: get(CommunityStopSwitch),
+    webhooks: get(ManageWebhooks),
+    listSchedules: get(ListSchedules),
   }));
 });

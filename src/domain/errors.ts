@@ -32,7 +32,18 @@ export type ErrorReason =
   | "LOOP_LIMIT_EXCEEDED"
   | "LOOP_DEPTH_EXCEEDED"
   | "PAYLOAD_TOO_LARGE"
-  | "UNAVAILABLE";
+  | "CPU_LIMIT_EXCEEDED"
+  | "UNAVAILABLE"
+  | "COOLDOWN"
+  | "RATE_LIMITED"
+  | "COMMUNITY_STOPPED"
+  | "WEBHOOK_NOT_FOUND"
+  | "IP_NOT_ALLOWED"
+  | "SIGNATURE_REQUIRED"
+  | "SIGNATURE_INVALID"
+  | "TIMESTAMP_OUT_OF_RANGE"
+  | "REPLAYED_DELIVERY"
+  | "INVALID_JSON";
 
 export interface FieldViolation {
   field: string;

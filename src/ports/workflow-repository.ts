@@ -1,4 +1,5 @@
 import type { Principal } from "../domain/permissions/principal.js";
+import type { TriggerPlan } from "../domain/triggers/trigger-rule.js";
 import type { Workflow, WorkflowStatus, WorkflowVersion } from "../domain/workflow/workflow.js";
 
 export interface WorkflowListFilter {
@@ -37,8 +38,16 @@ export interface WorkflowRepository {
   /**
    * Saves `workflow` if the stored version still equals `expectedVersion`, else throws a
    * DomainError of kind "conflict". `newVersion`, when given, is kept in the history.
+   * `triggers`, when given, replace the workflow's trigger index rows and webhooks in the same
+   * transaction (publish: the published version's; archive: none). A webhook node that stays
+   * keeps its hook id and secrets.
    */
-  save(workflow: Workflow, expectedVersion: number, newVersion?: WorkflowVersion): Promise<void>;
+  save(
+    workflow: Workflow,
+    expectedVersion: number,
+    newVersion?: WorkflowVersion,
+    triggers?: TriggerPlan,
+  ): Promise<void>;
   /** Ordered by updatedAt descending, then workflowId. */
   list(filter: WorkflowListFilter, page: number, perPage: number): Promise<Page<Workflow>>;
   /**

@@ -89,6 +89,17 @@ describe("parseConfig", () => {
     assert.equal(config.telemetry.tracesExporter, "otlp");
   });
 
+  it("sizes the engine pool from the machine unless ENGINE_WORKERS says otherwise", () => {
+    assert.equal(parseConfig({}, { engineWorkers: 6 }).runner.engineWorkers, 6);
+    assert.equal(parseConfig({}).runner.engineWorkers, 1);
+    assert.equal(
+      parseConfig({ ENGINE_WORKERS: "3" }, { engineWorkers: 6 }).runner.engineWorkers,
+      3,
+    );
+    assert.equal(parseConfig({}).runner.segmentCpuMs, 5000);
+    assert.equal(parseConfig({ RUN_SEGMENT_CPU_MS: "250" }).runner.segmentCpuMs, 250);
+  });
+
   it("treats blank values as unset and OTEL_TRACES_EXPORTER=none as off", () => {
     const config = parseConfig({ PORT: "  ", DATABASE_URL: "", OTEL_TRACES_EXPORTER: "none" });
     assert.equal(config.server.port, 8070);
@@ -122,6 +133,9 @@ describe("parseConfig", () => {
       ["BROWSER_SOURCE_URL", "ftp://browser-source"],
       ["DATABASE_URL", "mysql://db/wf"],
       ["ADMIN_API_KEY", "short"],
+      ["ENGINE_WORKERS", "0"],
+      ["ENGINE_WORKERS", "all"],
+      ["RUN_SEGMENT_CPU_MS", "5"],
     ] as const) {
       const problems = problemsOf({ [name]: value });
       assert.equal(problems.length, 1, `${name}=${value}: ${problems.join("; ")}`);

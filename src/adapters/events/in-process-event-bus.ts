@@ -1,13 +1,12 @@
-import type { ExecutionEvent } from "../../domain/execution/execution-event.js";
-import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
+import type { BusEvent, ExecutionEventBus } from "../../ports/execution-event-bus.js";
 
-type Listener = (event: ExecutionEvent) => void;
+type Listener = (event: BusEvent) => void;
 
 /** Fan-out of execution events to the watchers in this process. */
 export class InProcessEventBus implements ExecutionEventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  publish(event: ExecutionEvent): void {
+  publish(event: BusEvent): void {
     const set = this.listeners.get(event.executionId);
     if (set === undefined) return;
     for (const listener of set) listener(event);
@@ -24,5 +23,14 @@ export class InProcessEventBus implements ExecutionEventBus {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(executionId);
     };
+  }
+
+  watching(executionId: string): boolean {
+    return this.listeners.has(executionId);
+  }
+
+  /** The executions someone here watches. */
+  watched(): string[] {
+    return [...this.listeners.keys()];
   }
 }

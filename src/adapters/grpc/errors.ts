@@ -1,5 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
 import { DomainError, type DomainErrorKind, type ErrorReason } from "../../domain/errors.js";
 import { ErrorInfoSchema } from "../../gen/waddlebot/workflow/v1/errors_pb.js";
 
@@ -82,13 +83,56 @@ export function isServerFault(code: Code): boolean {
   );
 }
 
+/**
+ * Codes answered with a 5xx (Connect's HTTP mapping: Internal, Unknown, DataLoss, Unavailable,
+ * Unimplemented, DeadlineExceeded): each is logged once, with the request id that the
+ * ErrorInfo metadata also carries (`request_id`).
+ */
+export function isServerStatus(code: Code): boolean {
+  return codeToHttpStatus(code) >= 500;
+}
+
+/**
+ * A copy of `error` whose ErrorInfo metadata also holds `metadata` (the request id, say). Only
+ * ErrorInfos this service built are changed: withErrorInfo/toConnectError give every error one.
+ */
+export function withErrorMetadata(
+  error: ConnectError,
+  metadata: Record<string, string>,
+): ConnectError {
+  const copy = new ConnectError(error.rawMessage, error.code, error.metadata, [], error.cause);
+  for (const detail of error.details) {
+    if ("desc" in detail && detail.desc.typeName === ErrorInfoSchema.typeName) {
+      const value = detail.value as ErrorInfoInit;
+      copy.details.push({
+        desc: ErrorInfoSchema,
+        value: { ...value, metadata: { ...value.metadata, ...metadata } },
+      });
+    } else {
+      copy.details.push(detail);
+    }
+  }
+  return copy;
+}
+
+/**
+ * A call's signal was aborted by the client: the connection closed or the stream was reset.
+ * Deadlines (DeadlineExceeded) and shutdown (a DomainError) abort it too, for other reasons.
+ */
+export function clientWentAway(signal: AbortSignal): boolean {
+  if (!signal.aborted) return false;
+  const reason: unknown = signal.reason;
+  if (DomainError.is(reason)) return false;
+  return !(reason instanceof ConnectError && reason.code === Code.DeadlineExceeded);
+}
+
 type ErrorInfoInit = MessageInitShape<typeof ErrorInfoSchema>;
 
 function errorInfoDetail(init: Omit<ErrorInfoInit, "domain">) {
   return { desc: ErrorInfoSchema, value: { ...init, domain: errorDomain } };
 }
 
-function hasErrorInfo(error: ConnectError): boolean {
+export function hasErrorInfo(error: ConnectError): boolean {
   return error.details.some(
     (detail) =>
       ("desc" in detail ? detail.desc.typeName : detail.type) === ErrorInfoSchema.typeName,
@@ -97,18 +141,59 @@ function hasErrorInfo(error: ConnectError): boolean {
 
 /**
  * A copy of `error` with an ErrorInfo derived from its code, unless it has one already.
- * Connect reports undecodable protobuf input as Internal ("parse binary: ..."); that is the
- * client's fault, so it becomes InvalidArgument here.
+ * Malformed requests Connect reports with a server code become InvalidArgument here.
  */
 export function withErrorInfo(error: ConnectError, metadata: Record<string, string> = {}) {
   if (hasErrorInfo(error)) return error;
-  const code =
-    error.code === Code.Internal && error.rawMessage.startsWith("parse binary:")
-      ? Code.InvalidArgument
-      : error.code;
-  const copy = new ConnectError(error.rawMessage, code, error.metadata, [], error.cause);
-  copy.details.push(...error.details, errorInfoDetail({ reason: reasonForCode(code), metadata }));
+  const code = isMalformedRequest(error) ? Code.InvalidArgument : error.code;
+  // Decoder messages quote the refused value, which can be most of the request.
+  const message = shortened(error.rawMessage);
+  const copy = new ConnectError(message, code, error.metadata, [], error.cause);
+  const fieldViolations =
+    code === Code.InvalidArgument
+      ? [{ field: protocolField(error.rawMessage), description: message }]
+      : [];
+  copy.details.push(
+    ...error.details,
+    errorInfoDetail({ reason: reasonForCode(code), metadata, fieldViolations }),
+  );
   return copy;
+}
+
+const maxMessageLength = 500;
+
+function shortened(message: string): string {
+  return message.length <= maxMessageLength ? message : `${message.slice(0, maxMessageLength)}…`;
+}
+
+/**
+ * Connect reports some malformed requests with a server code: undecodable protobuf as
+ * Internal ("parse binary: ..."), a request without its message, or with two for a unary
+ * call, as Unimplemented or Internal ("protocol error: ..."). They are the client's fault.
+ * (A frame flagged compressed without an encoding stays Internal, as gRPC prescribes.)
+ */
+function isMalformedRequest(error: ConnectError): boolean {
+  if (error.code !== Code.Internal && error.code !== Code.Unimplemented) return false;
+  return (
+    error.rawMessage.startsWith("parse binary:") || error.rawMessage.startsWith("protocol error:")
+  );
+}
+
+/**
+ * The field a request refused by the protocol layer got wrong, so that every INVALID_ARGUMENT
+ * names one: the message field protobuf's JSON decoder names ("cannot decode field
+ * pkg.Request.include_revoked from JSON"), the timeout header, the content type or method, and
+ * otherwise the body as a whole.
+ */
+function protocolField(message: string): string {
+  const field = /cannot decode field [\w.]*?\.(\w+) from JSON/.exec(message)?.[1];
+  if (field !== undefined) return field;
+  if (/grpc timeout/.test(message)) return "grpc-timeout";
+  if (/connect timeout|timeout \d+ms/.test(message)) return "timeout";
+  if (/content-type/i.test(message)) return "content-type";
+  if (/HTTP method/.test(message)) return "method";
+  if (/connect-protocol-version/.test(message)) return "connect-protocol-version";
+  return "body";
 }
 
 /**

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   createAsyncIterable,
@@ -16,7 +17,15 @@ import {
 } from "@connectrpc/connect/protocol-connect";
 import { findTrailerError, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { trailerFlag, trailerParse, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
-import { withErrorInfo } from "./errors.js";
+import type { Logger } from "../../ports/logger.js";
+import {
+  clientWentAway,
+  hasErrorInfo,
+  isServerStatus,
+  withErrorInfo,
+  withErrorMetadata,
+} from "./errors.js";
+import { requestIdHeader } from "./server/request-id.js";
 
 const compressedFlag = 0b00000001;
 
@@ -26,22 +35,29 @@ const compressedFlag = 0b00000001;
  * Those errors carry no ErrorInfo. This wrapper adds one, derived from the code, to the
  * error as each protocol encodes it: the JSON body of Connect unary calls, the end-stream
  * frame of Connect streams, the gRPC trailers, and the gRPC-Web trailer frame. Errors that
- * already carry an ErrorInfo (everything the map-errors interceptor produced) pass unchanged.
+ * already carry an ErrorInfo (everything the map-errors interceptor produced, and logged)
+ * pass unchanged. Of the others, those with a 5xx code are logged here, once, with the
+ * request id (also put in their ErrorInfo, and in every gRPC trailer).
  */
-export function withProtocolErrorInfo(handler: UniversalHandler): UniversalHandler {
+export function withProtocolErrorInfo(handler: UniversalHandler, logger: Logger): UniversalHandler {
+  const action = `${handler.service.typeName}/${handler.method.name}`;
   const wrapped = async (req: Parameters<UniversalHandler>[0]) => {
     const res = await handler(req);
     const contentType = req.header.get("content-type") ?? "";
+    const requestId = req.header.get(requestIdHeader) ?? "";
+    const fix: FixError = (error) => protocolError(error, logger, action, requestId, req.signal);
     if (contentType.startsWith("application/grpc-web")) {
-      return { ...res, body: mapFrames(res.body, trailerFlag, fixGrpcWebTrailer) };
+      return { ...res, body: mapFrames(res.body, trailerFlag, (d) => fixGrpcWebTrailer(d, fix)) };
     }
     if (contentType.startsWith("application/grpc")) {
-      return res.trailer === undefined ? res : { ...res, body: fixTrailerAtEnd(res) };
+      return res.trailer === undefined
+        ? res
+        : { ...res, body: fixTrailerAtEnd(res, fix, requestId) };
     }
     if (contentType.startsWith("application/connect+")) {
-      return { ...res, body: mapFrames(res.body, endStreamFlag, fixEndStream) };
+      return { ...res, body: mapFrames(res.body, endStreamFlag, (d) => fixEndStream(d, fix)) };
     }
-    return res.status >= 400 ? fixUnaryError(res, req.method, contentType) : res;
+    return res.status >= 400 ? fixUnaryError(res, req.method, contentType, fix) : res;
   };
   return Object.assign(wrapped, {
     protocolNames: handler.protocolNames,
@@ -53,14 +69,63 @@ export function withProtocolErrorInfo(handler: UniversalHandler): UniversalHandl
   });
 }
 
-/** Connect unary errors are a JSON body; 405/415 answers have none, so we give them one. */
+type FixError = (error: ConnectError) => ConnectError;
+
+/**
+ * An error the protocol layer raised: with an ErrorInfo, and logged once when its code is a
+ * 5xx one. A compressed frame without `grpc-encoding` is INTERNAL as gRPC prescribes, a
+ * deadline or an HTTP/1.1 call of a streaming RPC is the caller's doing: warnings, as client
+ * errors. A read that failed because the client went away is logged at info. Anything else
+ * (an answer that cannot be serialized, say) is a failure.
+ */
+function protocolError(
+  error: ConnectError,
+  logger: Logger,
+  action: string,
+  requestId: string,
+  signal: AbortSignal,
+): ConnectError {
+  if (hasErrorInfo(error)) return error;
+  const fixed = withErrorInfo(error);
+  const fields = { action, request_id: requestId, code: fixed.code, message: fixed.rawMessage };
+  if (clientWentAway(signal)) {
+    logger.info(fields, "client closed the request before the answer");
+    return fixed;
+  }
+  if (!isServerStatus(fixed.code)) return fixed;
+  if (isClientCaused(fixed)) {
+    logger.warn(fields, `client error answered ${Code[fixed.code]} by the protocol layer`);
+  } else {
+    logger.error(
+      { event_type: "ERROR", ...fields, result: "FAILURE", err: error },
+      `rpc failed in the protocol layer: ${fixed.rawMessage}`,
+    );
+  }
+  return withErrorMetadata(fixed, { request_id: requestId });
+}
+
+function isClientCaused(error: ConnectError): boolean {
+  return (
+    error.code === Code.DeadlineExceeded ||
+    error.code === Code.Unimplemented ||
+    (error.code === Code.Internal && error.rawMessage.startsWith("received compressed envelope"))
+  );
+}
+
+/**
+ * Connect unary errors are a JSON body; 405/415 answers have none, so we give them one. Connect
+ * compresses an error body over 1 KiB for a client that accepts gzip or br: it is read
+ * decompressed, and the fixed error is sent uncompressed.
+ */
 async function fixUnaryError(
   res: UniversalServerResponse,
   method: string,
   contentType: string,
+  fix: FixError,
 ): Promise<UniversalServerResponse> {
-  if (res.header?.has("content-encoding")) return res;
-  const bytes = res.body === undefined ? new Uint8Array(0) : await readAllBytes(res.body, 1 << 20);
+  const sent = res.body === undefined ? new Uint8Array(0) : await readAllBytes(res.body, 1 << 20);
+  const bytes = decompressed(sent, res.header?.get("content-encoding") ?? null);
+  if (bytes === null) return { ...res, body: createAsyncIterable([sent]) };
   let error: ConnectError;
   if (bytes.byteLength > 0) {
     try {
@@ -71,15 +136,35 @@ async function fixUnaryError(
   } else {
     error = bodylessError(res.status, method, contentType);
   }
-  const fixed = withErrorInfo(error);
+  const fixed = fix(error);
   const body = errorToJsonBytes(fixed, undefined);
   const header = new Headers(res.header);
+  header.delete("content-encoding");
   header.set("content-type", "application/json");
   header.set("content-length", String(body.byteLength));
   // Bodiless 405/415 keep their status; a reclassified error gets the status of its code.
   const status =
     bytes.byteLength > 0 && fixed.code !== error.code ? codeToHttpStatus(fixed.code) : res.status;
   return { ...res, status, header, body: createAsyncIterable([body]) };
+}
+
+/** The body without its content encoding; null for an encoding this file does not know. */
+function decompressed(bytes: Uint8Array, encoding: string | null): Uint8Array | null {
+  try {
+    switch (encoding) {
+      case null:
+      case "identity":
+        return bytes;
+      case "gzip":
+        return gunzipSync(bytes, { maxOutputLength: 1 << 20 });
+      case "br":
+        return brotliDecompressSync(bytes, { maxOutputLength: 1 << 20 });
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
 }
 
 function bodylessError(status: number, method: string, contentType: string): ConnectError {
@@ -98,27 +183,28 @@ function bodylessError(status: number, method: string, contentType: string): Con
   }
 }
 
-async function* fixTrailerAtEnd(res: UniversalServerResponse) {
+/** gRPC: the request id goes in the trailers too, for clients that only read those. */
+async function* fixTrailerAtEnd(res: UniversalServerResponse, fix: FixError, requestId: string) {
   if (res.body !== undefined) yield* res.body;
   const trailer = res.trailer;
-  const error = trailer === undefined ? undefined : findTrailerError(trailer);
-  if (trailer !== undefined && error !== undefined) {
-    setTrailerStatus(trailer, plain(withErrorInfo(error)));
-  }
+  if (trailer === undefined) return;
+  trailer.set(requestIdHeader, requestId);
+  const error = findTrailerError(trailer);
+  if (error !== undefined) setTrailerStatus(trailer, plain(fix(error)));
 }
 
-function fixGrpcWebTrailer(data: Uint8Array): Uint8Array {
+function fixGrpcWebTrailer(data: Uint8Array, fix: FixError): Uint8Array {
   const trailer = trailerParse(data);
   const error = findTrailerError(trailer);
   if (error === undefined) return data;
-  setTrailerStatus(trailer, plain(withErrorInfo(error)));
+  setTrailerStatus(trailer, plain(fix(error)));
   return trailerSerialize(trailer);
 }
 
-function fixEndStream(data: Uint8Array): Uint8Array {
+function fixEndStream(data: Uint8Array, fix: FixError): Uint8Array {
   const endStream = endStreamFromJson(data);
   if (endStream.error === undefined) return data;
-  const json = endStreamToJson(endStream.metadata, withErrorInfo(endStream.error), undefined);
+  const json = endStreamToJson(endStream.metadata, fix(endStream.error), undefined);
   return new TextEncoder().encode(JSON.stringify(json));
 }
 

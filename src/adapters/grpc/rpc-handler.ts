@@ -39,7 +39,7 @@ export function createRpcHandler(options: RpcHandlerOptions): NodeRequestHandler
       registerRoutes(router, options.useCases, options.health);
       router.handlers.forEach((handler, index) => {
         options.health.addService(handler.service.typeName);
-        router.handlers[index] = withProtocolErrorInfo(handler);
+        router.handlers[index] = withProtocolErrorInfo(handler, options.logger);
       });
     },
     interceptors: [

@@ -4,8 +4,9 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { Logger } from "../../ports/logger.js";
-import { withErrorInfo } from "./errors.js";
+import { withErrorInfo, withErrorMetadata } from "./errors.js";
 import type { NodeRequestHandler } from "./server/one-port-server.js";
+import { requestIdHeader } from "./server/request-id.js";
 
 /**
  * A handler for paths that are not RPCs (REST, /metrics). Resolves true when it answered the
@@ -41,11 +42,18 @@ export function unknownRouteHandler(fallbacks: HttpFallback[], logger: Logger): 
     const answer: Answer = res;
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
     const contentType = req.headers["content-type"] ?? "";
+    const requestId = String(req.headers[requestIdHeader] ?? "");
     if (contentType.startsWith("application/grpc")) {
+      // Unimplemented is a 5xx code (501 in Connect's mapping): logged, as a client error.
+      logger.warn(
+        { action: path, request_id: requestId, code: Code.Unimplemented },
+        "gRPC call of an unknown RPC answered Unimplemented",
+      );
+      const error = withErrorInfo(new ConnectError(`unknown RPC ${path}`, Code.Unimplemented));
       const status = Object.fromEntries(
         setTrailerStatus(
-          new Headers(),
-          withErrorInfo(new ConnectError(`unknown RPC ${path}`, Code.Unimplemented)),
+          new Headers({ [requestIdHeader]: requestId }),
+          withErrorMetadata(error, { request_id: requestId }),
         ),
       );
       if (contentType.startsWith("application/grpc-web")) {
@@ -76,11 +84,18 @@ export function unknownRouteHandler(fallbacks: HttpFallback[], logger: Logger): 
       },
       (error: unknown) => {
         logger.error(
-          { event_type: "ERROR", action: `${req.method} ${path}`, result: "FAILURE", err: error },
+          {
+            event_type: "ERROR",
+            action: `${req.method} ${path}`,
+            request_id: requestId,
+            result: "FAILURE",
+            err: error,
+          },
           "HTTP fallback handler failed",
         );
         if (!res.headersSent) {
-          sendJsonError(res, 500, new ConnectError("internal error", Code.Internal));
+          const internal = withErrorInfo(new ConnectError("internal error", Code.Internal));
+          sendJsonError(res, 500, withErrorMetadata(internal, { request_id: requestId }));
         } else {
           res.destroy();
         }

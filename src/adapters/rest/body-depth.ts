@@ -63,7 +63,8 @@ export function checkBodyDepth(text: string): void {
 function memberName(quoted: string): string | undefined {
   try {
     const name = String(JSON.parse(quoted));
-    return name.length <= inputLimits.text.id ? name : undefined;
+    // An empty key names nothing: the violation then names the body.
+    return name !== "" && name.length <= inputLimits.text.id ? name : undefined;
   } catch {
     return undefined;
   }

@@ -30,6 +30,8 @@ const statusByReason: Readonly<Partial<Record<ErrorReason, number>>> = {
   OPERATION_LIMIT_EXCEEDED: 400,
   LOOP_LIMIT_EXCEEDED: 400,
   LOOP_DEPTH_EXCEEDED: 400,
+  // A dry-run over its CPU-time bound (RESOURCE_EXHAUSTED over RPC): retrying cannot help.
+  CPU_LIMIT_EXCEEDED: 400,
 };
 
 export function httpStatusOf(error: DomainError): number {
@@ -39,28 +41,43 @@ export function httpStatusOf(error: DomainError): number {
 interface ErrorContext {
   method: string;
   path: string;
+  /** The request's id (x-request-id): logged with, and part of the body of, every 5xx. */
+  requestId: string;
 }
 
 /**
  * Any thrown value as an error reply. Internal errors and non-domain errors answer with a
- * generic message; their cause goes to the log only.
+ * generic message; their cause goes to the log only. Every 5xx is logged here, once (error
+ * for a failure, warn for a refusal such as shutting down), with the request id that its
+ * `details.request_id` also carries.
  */
 export function errorToReply(error: unknown, logger: Logger, context: ErrorContext): RestReply {
+  const request = { method: context.method, path: context.path, request_id: context.requestId };
   if (!DomainError.is(error) || error.kind === "internal") {
     logger.error(
-      { err: error, method: context.method, path: context.path },
+      { event_type: "ERROR", ...request, status: 500, err: error },
       "REST request failed with an internal error",
     );
-    return errorReply(500, "INTERNAL_ERROR", "internal server error");
+    return errorReply(500, "INTERNAL_ERROR", "internal server error", {
+      request_id: context.requestId,
+    });
   }
   const status = httpStatusOf(error);
+  const details = errorDetails(error);
   if (status >= 500) {
     logger.warn(
-      { reason: error.reason, method: context.method, path: context.path, message: error.message },
+      { ...request, status, reason: error.reason, message: error.message },
       "REST request failed",
     );
+    details.request_id = context.requestId;
   }
-  return errorReply(status, error.reason, error.message, errorDetails(error));
+  const retryAfterMs = error.metadata.retry_after_ms;
+  // A limit refusal tells HTTP clients when to come back, in whole seconds.
+  const headers =
+    status === 429 && retryAfterMs !== undefined
+      ? { "retry-after": String(Math.max(1, Math.ceil(Number(retryAfterMs) / 1000))) }
+      : undefined;
+  return errorReply(status, error.reason, error.message, details, headers);
 }
 
 export function errorDetails(error: DomainError): JsonObject {

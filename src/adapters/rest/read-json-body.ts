@@ -30,6 +30,7 @@ export function readJsonBody(req: RestRequest, maxBytes: number): Promise<JsonOb
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
     };
     const onData = (chunk: Buffer | string) => {
       const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
@@ -54,9 +55,15 @@ export function readJsonBody(req: RestRequest, maxBytes: number): Promise<JsonOb
       cleanup();
       reject(error);
     };
+    // An HTTP/2 stream the client resets closes the request without an error or an end.
+    const onClose = () => {
+      cleanup();
+      reject(new Error("the client closed the request before sending its body"));
+    };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 

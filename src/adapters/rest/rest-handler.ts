@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { WorkflowUseCases } from "../../application/workflow-use-cases.js";
 import { DomainError } from "../../domain/errors.js";
 import type { JsonObject } from "../../domain/json.js";
@@ -10,10 +11,11 @@ import { isHttp2, type ResponseSink, type RestRequest, type RestResponse } from 
 import { QueryParams } from "./query-params.js";
 import { readJsonBody } from "./read-json-body.js";
 import { limitReply } from "./response-limit.js";
-import { headerValue, type RequestContext, type Route } from "./route.js";
+import { headerValue, type RequestContext, type Route, type RouteDefinition } from "./route.js";
 import { Router } from "./router.js";
 import { executionRoutes } from "./routes/execution-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
+import { triggerRoutes } from "./routes/trigger-routes.js";
 import { workflowRoutes } from "./routes/workflow-routes.js";
 import { sendReply } from "./send-reply.js";
 
@@ -47,15 +49,7 @@ export type RestHandler = (req: RestRequest, res: RestResponse) => Promise<boole
  */
 export function createRestHandler(deps: RestHandlerDeps): RestHandler {
   const router = new Router<Route>();
-  const info = {
-    module: deps.module ?? "workflow_core_module",
-    version: deps.version ?? "unknown",
-  };
-  for (const definition of [
-    ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
-    ...workflowRoutes(deps.useCases),
-    ...executionRoutes(deps.useCases),
-  ]) {
+  for (const definition of restRoutes(deps)) {
     router.add(definition.method, definition.path, definition.route);
   }
 
@@ -64,6 +58,7 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
     if (url === null || !isRestPath(url.pathname)) return false;
     const sink: ResponseSink = res;
     const method = (req.method ?? "GET").toUpperCase();
+    const requestId = requestIdOf(req);
     const controller = new AbortController();
     let answered = false;
     sink.once("close", () => {
@@ -82,9 +77,24 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
         },
       });
     } catch (error) {
-      reply = errorToReply(error, deps.logger, { method, path: url.pathname });
+      if (controller.signal.aborted || clientWentAway(req)) {
+        // Nobody is left to answer: not a failure of the service.
+        deps.logger.info(
+          { method, path: url.pathname, request_id: requestId, reason: messageOf(error) },
+          "client closed the request before the answer",
+        );
+        return true;
+      }
+      reply = errorToReply(error, deps.logger, { method, path: url.pathname, requestId });
     }
     answered = true;
+    if (clientWentAway(req)) {
+      deps.logger.info(
+        { method, path: url.pathname, request_id: requestId, status: reply.status },
+        "client closed the request before the answer",
+      );
+      return true;
+    }
     const encoded = limitReply(reply, deps.maxResponseBytes);
     if (encoded.refusedBytes !== undefined) {
       deps.logger.warn(
@@ -101,6 +111,22 @@ export function createRestHandler(deps: RestHandlerDeps): RestHandler {
     sendReply(sink, encoded, bodyLeftUnread && !isHttp2(req));
     return true;
   };
+}
+
+/** The REST route table (also what the fuzz suite derives its paths from). */
+export function restRoutes(
+  deps: Pick<RestHandlerDeps, "useCases" | "module" | "version" | "clock">,
+): RouteDefinition[] {
+  const info = {
+    module: deps.module ?? "workflow_core_module",
+    version: deps.version ?? "unknown",
+  };
+  return [
+    ...healthRoutes(info, deps.clock ?? { now: () => Date.now() }),
+    ...workflowRoutes(deps.useCases),
+    ...executionRoutes(deps.useCases),
+    ...triggerRoutes(deps.useCases),
+  ];
 }
 
 interface DispatchInput {
@@ -159,6 +185,23 @@ async function authenticate(req: RestRequest, deps: RestHandlerDeps): Promise<Pr
     );
   }
   return principal;
+}
+
+/** The port gives every request an id in this header (accepted from the client or made). */
+export function requestIdOf(req: RestRequest): string {
+  return headerValue(req.headers, "x-request-id") ?? randomUUID();
+}
+
+/**
+ * The client closed the connection (HTTP/1.1) or reset the stream (HTTP/2) before the answer.
+ * (A reset HTTP/2 stream ends the request body as if it were complete.)
+ */
+function clientWentAway(req: RestRequest): boolean {
+  return "stream" in req ? req.stream.closed || req.stream.destroyed : req.aborted;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function requestUrl(raw: string | undefined): URL | null {

@@ -46,6 +46,7 @@ export class CreateApiKey {
         name,
         for_user: principal.userId,
         admin: principal.admin,
+        can_dispatch: principal.canDispatch === true,
       },
     );
     return { record, secret };

@@ -10,6 +10,7 @@ export interface NewApiKeyInput {
     roles: string[];
     communityIds: number[];
     admin: boolean;
+    canDispatch?: boolean;
   };
 }
 
@@ -45,5 +46,14 @@ export function normaliseNewApiKey(input: NewApiKeyInput): {
     );
   }
   check.throwIfAny("invalid API key request");
-  return { name, principal: { userId, roles, communityIds, admin: input.principal.admin } };
+  return {
+    name,
+    principal: {
+      userId,
+      roles,
+      communityIds,
+      admin: input.principal.admin,
+      canDispatch: input.principal.canDispatch === true,
+    },
+  };
 }

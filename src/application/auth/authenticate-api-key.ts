@@ -33,6 +33,17 @@ export class AuthenticateApiKey {
     return { ...record.principal, keyId: record.keyId };
   }
 
+  /**
+   * For a call that outlives its authentication (a stream): UNAUTHORIZED once the key that
+   * authenticated `principal` is revoked (or gone), logged as the first check logs it.
+   */
+  async recheck(principal: Principal, action: string): Promise<void> {
+    const record = await this.keys.get(principal.keyId);
+    if (record !== null && record.revokedAt === null) return;
+    this.fail(action, "api_key_revoked_during_call");
+    throw new DomainError("unauthenticated", "UNAUTHORIZED", "invalid or revoked API key");
+  }
+
   private fail(action: string, reason: string): void {
     this.logger.warn(
       {

@@ -5,9 +5,13 @@ import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import type { Auditor } from "../shared/audit.js";
+import { newExecution } from "../triggers/new-execution.js";
+import type { StartGuard } from "../triggers/start-guard.js";
+import type { TriggerAdmissionGate } from "../triggers/trigger-admission-gate.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 
 export interface ExecuteWorkflowInput {
@@ -32,14 +36,16 @@ export class ExecuteWorkflow {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly auditor: Auditor,
-    private readonly wakeRunner: () => void,
+    private readonly wakeRunner: (executionId: string) => void,
+    /** The trigger limits and the community stop switch (absent: neither applies). */
+    private readonly limits: { gate: TriggerAdmissionGate; guard: StartGuard } | null = null,
   ) {}
 
-  async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Execution> {
+  async execute(principal: Principal, input: ExecuteWorkflowInput): Promise<Disclosed<Execution>> {
     const check = new InputCheck();
     checkExecuteInput(input, check);
     check.throwIfAny("invalid execute request");
-    const workflow = await this.access.require(
+    const { workflow, show } = await this.access.require(
       principal,
       input.workflowId,
       "can_execute",
@@ -57,7 +63,7 @@ export class ExecuteWorkflow {
     if (key !== "") {
       const since = new Date(now.getTime() - idempotencyWindowMs);
       const existing = await this.executions.findByIdempotencyKey(principal.userId, key, since);
-      if (existing !== null) return sameWorkflow(existing, input.workflowId);
+      if (existing !== null) return show.execution(sameWorkflow(existing, input.workflowId));
       await this.executions.releaseIdempotencyKey(principal.userId, key, since);
     }
     if (workflow.status === "archived" || workflow.publishedVersion === null) {
@@ -73,11 +79,11 @@ export class ExecuteWorkflow {
         { metadata: { workflow_id: workflow.workflowId, status: workflow.status } },
       );
     }
-    const execution: Execution = {
+    await this.limits?.guard.requireRunning(workflow.communityId, principal, "execute_workflow");
+    const execution: Execution = newExecution({
       executionId: this.ids.next(),
       workflowId: workflow.workflowId,
       workflowVersion: workflow.publishedVersion,
-      status: "pending",
       communityId: workflow.communityId,
       entityId: workflow.entityId,
       triggeredBy: principal.userId,
@@ -91,20 +97,7 @@ export class ExecuteWorkflow {
       inputVariables: input.variables,
       idempotencyKey: key === "" ? null : key,
       createdAt: now,
-      startedAt: null,
-      completedAt: null,
-      durationMs: null,
-      nodesExecuted: 0,
-      totalNodes: 0,
-      failedNodes: [],
-      errorReason: null,
-      errorMessage: null,
-      errorNodeId: null,
-      finalOutput: null,
-      finalVariables: {},
-      cancelRequestedAt: null,
-      wait: null,
-    };
+    });
     const audit = this.auditor.successEvent(
       principal,
       "execute_workflow",
@@ -112,7 +105,16 @@ export class ExecuteWorkflow {
       { version: execution.workflowVersion, trigger_source: execution.trigger.triggerSource },
     );
     try {
-      await this.executions.insert(execution, audit);
+      if (this.limits === null) await this.executions.insert(execution, audit);
+      else {
+        const runFor = {
+          platform: execution.trigger.platform,
+          channelId: String(execution.entityId),
+          userId: principal.userId,
+          roles: principal.roles,
+        };
+        await this.limits.gate.admitApiRun(execution, audit, runFor, now.getTime());
+      }
     } catch (error) {
       // A concurrent request with the same key won the insert: answer with its execution.
       const winner =
@@ -120,11 +122,11 @@ export class ExecuteWorkflow {
           ? await this.executions.findByIdempotencyKey(principal.userId, key, new Date(0))
           : null;
       if (winner === null) throw error;
-      return sameWorkflow(winner, input.workflowId);
+      return show.execution(sameWorkflow(winner, input.workflowId));
     }
-    this.wakeRunner();
+    this.wakeRunner(execution.executionId);
     this.auditor.recorded(audit);
-    return execution;
+    return show.execution(execution);
   }
 }
 

@@ -1,23 +1,20 @@
-import type {
-  EngineCheckpoint,
-  EngineEnvironment,
-  EngineLimits,
-  RunOptions,
-} from "../../domain/engine/engine-types.js";
-import { runWorkflow } from "../../domain/engine/run-workflow.js";
+import type { EngineCheckpoint, EngineLimits } from "../../domain/engine/engine-types.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { Clock } from "../../domain/ports/clock.js";
+import type { EngineHost, HostedRunOptions } from "../../ports/engine-host.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
   ExecutionOutcome,
   ExecutionRepository,
+  Fence,
 } from "../../ports/execution-repository.js";
 import type { Logger } from "../../ports/logger.js";
+import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
-import type { CompiledWorkflows } from "./compiled-workflows.js";
+import { ClaimDemand } from "./claim-demand.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
@@ -30,6 +27,7 @@ import {
 } from "./run-end.js";
 import { dueWakeAtMs, hasWaits, parkedRunOf } from "./waits/parked-run.js";
 import { WakeSchedule } from "./waits/wake-schedule.js";
+import type { WorkflowVersions } from "./workflow-versions.js";
 
 interface RunnerOptions {
   /** Identifies this process's leases. */
@@ -52,15 +50,21 @@ interface RunnerOptions {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
+  /** The claim this run holds; its writes are conditioned on it. */
+  fence: Fence;
+  /** Until when the lease was last taken or renewed (this process's clock). */
+  leaseUntil: number;
 }
 
 /** Why a run was aborted: cancel ends it cancelled, the others leave it for another runner. */
 type AbortCause = "cancel" | "shutdown" | "lease_lost";
 
 /**
- * Claims pending executions (and running ones whose lease expired after a crash) from the
- * database, runs them on the engine, persists node runs as they finish and writes the terminal
- * state with a compare-and-set.
+ * Claims pending executions (and running ones whose lease expired after a crash), runs them on
+ * the engine host (worker threads), persists node runs as they finish and writes the terminal state with a
+ * compare-and-set. Every write is fenced by the claim's token: after another claim took a run
+ * ("lease lost") it is aborted here at once and nothing more is written for it. A run aborted
+ * for shutdown or lease loss stores nothing for the nodes the abort interrupted.
  */
 export class ExecutionRunner {
   private readonly active = new Map<string, ActiveRun>();
@@ -68,20 +72,72 @@ export class ExecutionRunner {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
+  private readonly demand = new ClaimDemand();
   private renewTimer: NodeJS.Timeout | null = null;
   private readonly wakeSchedule: WakeSchedule;
 
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly workflows: WorkflowRepository,
-    private readonly compiled: CompiledWorkflows,
-    private readonly engine: EngineEnvironment,
+    private readonly versions: WorkflowVersions,
+    private readonly engine: EngineHost,
     private readonly bus: ExecutionEventBus,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: RunnerOptions,
+    /** PostgreSQL: the liveness lock and notifications shared with other processes. */
+    private readonly coordination: ProcessCoordination | null = null,
   ) {
     this.wakeSchedule = new WakeSchedule(executions, clock, logger, options.pollMs);
+  }
+
+  /** Whose leases this runner holds (its liveness lock is taken on this id). */
+  get ownerId(): string {
+    return this.options.ownerId;
+  }
+
+  /**
+   * A new execution was stored: claim it here when there is a free slot, else wake idle
+   * runners in the other processes.
+   */
+  queued(executionId?: string): void {
+    if (this.active.size >= this.options.concurrency) {
+      this.demand.full();
+      this.coordination?.announceWork();
+    } else if (executionId === undefined || this.coordination === null) {
+      this.wake();
+    } else {
+      this.demand.acknowledge(executionId);
+      this.woken = true;
+      this.wakeUp?.();
+    }
+  }
+
+  runsHere(executionId: string): boolean {
+    return this.active.has(executionId);
+  }
+
+  /** A cancel was requested (in any process): abort the run if it runs here. */
+  cancelRequested(executionId: string): void {
+    this.active.get(executionId)?.controller.abort("cancel" satisfies AbortCause);
+  }
+
+  /** Tells the process running this execution, whichever it is, to abort it now. */
+  async announceCancel(executionId: string): Promise<void> {
+    await this.coordination?.announceCancel(executionId);
+  }
+
+  /** Notifications may have been missed: look for work, and for cancels of local runs. */
+  resync(): void {
+    this.wake();
+    const ids = [...this.active.keys()];
+    this.executions.listCancelRequested(ids).then(
+      (cancelled) => {
+        for (const id of cancelled) this.cancelRequested(id);
+      },
+      (error: unknown) =>
+        this.logger.error({ event_type: "ERROR", err: error }, "re-checking cancels failed"),
+    );
   }
 
   start(): void {
@@ -97,6 +153,7 @@ export class ExecutionRunner {
 
   /** Looks for work now instead of at the next poll. */
   wake(): void {
+    this.demand.anything();
     this.woken = true;
     this.wakeUp?.();
   }
@@ -114,7 +171,11 @@ export class ExecutionRunner {
     const ids = [...this.active.keys()];
     for (const run of this.active.values()) run.controller.abort("shutdown" satisfies AbortCause);
     await Promise.allSettled([...this.active.values()].map((r) => r.done));
-    if (ids.length > 0) await this.executions.releaseLeases(this.options.ownerId, ids);
+    if (ids.length > 0) {
+      await this.executions.releaseLeases(this.options.ownerId, ids);
+      // The other processes take the released runs now rather than at their next poll.
+      this.coordination?.announceWork();
+    }
   }
 
   /** Aborts a run this process owns; resolves true once it has ended. */
@@ -131,7 +192,11 @@ export class ExecutionRunner {
       let claimed = 0;
       const free = this.options.concurrency - this.active.size;
       this.woken = false;
-      if (free > 0) {
+      // Without its liveness lock, a run claimed here would look orphaned to the others.
+      const live = this.coordination === null || this.coordination.live;
+      if (free <= 0 || !live) this.demand.full();
+      const demand = free > 0 && live ? this.demand.take() : null;
+      if (demand !== null) {
         try {
           const now = this.clock.now();
           const batch = await this.executions.claim(
@@ -139,10 +204,13 @@ export class ExecutionRunner {
             new Date(now),
             new Date(now + this.options.leaseMs),
             free,
+            { orphans: this.coordination !== null, ...(demand === "any" ? {} : { only: demand }) },
           );
           claimed = batch.length;
+          this.demand.claimed(demand, free, claimed);
           for (const item of batch) this.launch(item);
         } catch (error) {
+          this.demand.failed();
           this.logger.error({ event_type: "ERROR", err: error }, "claiming executions failed");
         }
       }
@@ -161,7 +229,10 @@ export class ExecutionRunner {
         resolve();
         return;
       }
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => {
+        this.demand.anything();
+        done();
+      }, ms);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -176,18 +247,28 @@ export class ExecutionRunner {
   private launch(claimed: ClaimedExecution): void {
     const controller = new AbortController();
     const id = claimed.execution.executionId;
-    const done = this.run(claimed, controller.signal)
+    // Claimed again by this process (its lease ran out while it stalled): the older local run
+    // holds a stale claim.
+    this.active.get(id)?.controller.abort("lease_lost" satisfies AbortCause);
+    const entry: ActiveRun = {
+      controller,
+      done: Promise.resolve(),
+      fence: claimed.fence,
+      leaseUntil: this.clock.now() + this.options.leaseMs,
+    };
+    entry.done = this.run(claimed, controller)
       .catch((error: unknown) =>
         this.logger.error({ event_type: "ERROR", err: error, execution_id: id }, "runner failed"),
       )
       .finally(() => {
-        this.active.delete(id);
-        this.wake();
+        if (this.active.get(id) === entry) this.active.delete(id);
+        if (this.demand.waiting) this.wake();
       });
-    this.active.set(id, { controller, done });
+    this.active.set(id, entry);
   }
 
-  private async run(claimed: ClaimedExecution, signal: AbortSignal): Promise<void> {
+  private async run(claimed: ClaimedExecution, controller: AbortController): Promise<void> {
+    const signal = controller.signal;
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
@@ -213,8 +294,8 @@ export class ExecutionRunner {
       await this.finish(execution, startedAt, trace, interruptedEnd(), claimed);
       return;
     }
-    let workflow = this.compiled.get(execution.workflowId, execution.workflowVersion);
-    if (workflow === undefined) {
+    let definition = this.versions.get(execution.workflowId, execution.workflowVersion);
+    if (definition === undefined) {
       const version = await this.workflows.getVersion(
         execution.workflowId,
         execution.workflowVersion,
@@ -223,54 +304,61 @@ export class ExecutionRunner {
         await this.finish(execution, startedAt, trace, missingVersionEnd(execution), claimed);
         return;
       }
-      try {
-        workflow = this.compiled.compile(
-          execution.workflowId,
-          execution.workflowVersion,
-          version.definition,
-        );
-      } catch (error) {
-        await this.finish(execution, startedAt, trace, failedEnd(error), claimed);
-        return;
-      }
+      definition = version.definition;
+      this.versions.set(execution.workflowId, execution.workflowVersion, definition);
     }
 
     let takeCheckpoint = (): JsonValue | null => claimed.checkpoint;
     const writer = new NodeRunWriter(
       execution.executionId,
+      claimed.fence,
       this.executions,
       this.bus,
       this.clock,
       () => takeCheckpoint(),
+      () => controller.abort("lease_lost" satisfies AbortCause),
     );
     let end: RunEnd;
     let totalNodes = 0;
     try {
-      const run = runWorkflow(
-        workflow,
+      // The host compiles the version; a definition that does not compile rejects the result.
+      const run = this.engine.run(
+        { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
         {
           ...this.runOptions(claimed, signal, (nodeRun) => {
+            // What the engine reports once aborted for shutdown or lease loss is the abort
+            // itself (the interrupted node, the nodes that never ran): not a boundary to store.
+            if (signal.aborted && signal.reason !== ("cancel" satisfies AbortCause)) return;
             trace.nodeRun(nodeRun);
             writer.add(nodeRun);
           }),
           ...(cancelParked ? { cancelOnResume: "the execution was cancelled while waiting" } : {}),
         },
-        this.engine,
       );
       takeCheckpoint = () => run.takeCheckpoint();
-      totalNodes = workflow.nodes.length;
+      totalNodes = definition.nodes.length;
       end = await run.result;
     } catch (error) {
       end = failedEnd(error);
     }
     const unstored = await writer.close();
-    if (end.status === "waiting" && !signal.aborted) {
-      await this.park(execution, trace, end, takeCheckpoint(), writer, unstored);
+    const cause = writer.leaseLost
+      ? "lease_lost"
+      : signal.aborted
+        ? (signal.reason as AbortCause)
+        : null;
+    if (cause === "lease_lost") {
+      // Another claim holds the run: nothing more is written for it here.
+      this.logLeaseLost(execution);
+      trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
-    const cause = signal.aborted ? (signal.reason as AbortCause) : null;
-    if (cause === "shutdown" || cause === "lease_lost") {
-      // Left running: the lease is released (shutdown) or already someone else's.
+    if (cause === null && end.status === "waiting") {
+      await this.park(execution, trace, end, takeCheckpoint(), writer, unstored, claimed.fence);
+      return;
+    }
+    if (cause === "shutdown") {
+      // Left running with the lease released: the node runs that finished are stored first.
       await writer.store(unstored);
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
@@ -280,11 +368,24 @@ export class ExecutionRunner {
     await this.finish(execution, startedAt, trace, end, claimed, { writer, unstored, totalNodes });
   }
 
+  private logLeaseLost(execution: Execution): void {
+    this.logger.warn(
+      {
+        event_type: "SYSTEM",
+        action: "lease_lost",
+        result: "FAILURE",
+        execution_id: execution.executionId,
+        owner: this.options.ownerId,
+      },
+      "lease lost: another runner holds this execution; stopped here without writing",
+    );
+  }
+
   private runOptions(
     claimed: ClaimedExecution,
     signal: AbortSignal,
     onNodeRun: (nodeRun: NodeRun) => void,
-  ): RunOptions {
+  ): HostedRunOptions {
     const { execution, checkpoint } = claimed;
     const trigger = execution.trigger;
     return {
@@ -301,14 +402,11 @@ export class ExecutionRunner {
       variables: execution.inputVariables,
       trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
       limits: this.options.limits,
-      mode: "live",
       ...(this.options.parkAfterMs === null
         ? {}
         : { parking: { minWaitMs: this.options.parkAfterMs } }),
       signal,
-      onEvent: (event) => {
-        if (event.type === "node_finished") onNodeRun(event.nodeRun);
-      },
+      onNodeFinished: onNodeRun,
       // Stored as takeCheckpoint() returned it; the engine checks it belongs to this execution.
       ...(checkpoint === null ? {} : { resume: checkpoint as EngineCheckpoint }),
     };
@@ -339,10 +437,18 @@ export class ExecutionRunner {
       finalOutput: end.finalOutput,
       finalVariables: end.finalVariables,
     };
-    const applied = await this.executions.finish(execution.executionId, record, last?.unstored);
-    if (last !== undefined) last.writer.published(last.unstored);
+    const applied = await this.executions.finish(
+      execution.executionId,
+      record,
+      last?.unstored,
+      claimed.fence,
+    );
     trace.finish(end, durationMs);
-    if (!applied) return;
+    if (!applied) {
+      this.logLeaseLost(execution);
+      return;
+    }
+    if (last !== undefined) last.writer.published(last.unstored);
     this.publishStatus(execution.executionId, status, end.errorReason, end.errorMessage);
     this.logger.info(
       {
@@ -363,7 +469,8 @@ export class ExecutionRunner {
 
   /**
    * The run waits: its runs, checkpoint and wait are stored and its lease given up in one
-   * transaction; it leaves this process (slot, lease, memory) until the claim takes it again.
+   * transaction, fenced by its claim; it leaves this process (slot, lease, memory) until the
+   * claim takes it again. A runner whose claim was taken over stores nothing.
    */
   private async park(
     execution: Execution,
@@ -372,14 +479,20 @@ export class ExecutionRunner {
     checkpoint: JsonValue | null,
     writer: NodeRunWriter,
     unstored: NodeRun[],
+    fence: Fence,
   ): Promise<void> {
     const parked = parkedRunOf(execution.executionId, end, checkpoint);
     const now = new Date(this.clock.now());
-    const applied = await this.executions.park(this.options.ownerId, parked, unstored, now);
-    writer.published(unstored);
+    const outcome = await this.executions.park(fence, parked, unstored, now);
     trace.parked(parked.reason);
-    if (!applied) return;
-    if (parked.wakeAt !== null) this.wakeSchedule.note(parked.wakeAt.getTime());
+    if (outcome === "lease_lost") {
+      this.logLeaseLost(execution);
+      return;
+    }
+    writer.published(unstored);
+    // A cancel came in as it parked: it is due now, so a runner ends it cancelled at once.
+    if (outcome === "cancel_requested") this.queued();
+    else if (parked.wakeAt !== null) this.wakeSchedule.note(parked.wakeAt.getTime());
     const wait = { reason: parked.reason, wakeAt: parked.wakeAt, nodeIds: parked.nodeIds };
     this.bus.publish({
       kind: "status",
@@ -426,26 +539,31 @@ export class ExecutionRunner {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.active.keys()];
-    if (ids.length === 0 || this.stopped) return;
+    const held = [...this.active].map(([executionId, run]) => ({ executionId, run }));
+    if (held.length === 0 || this.stopped) return;
+    const now = this.clock.now();
     try {
-      const now = this.clock.now();
+      const leaseUntil = now + this.options.leaseMs;
       const owned = new Set(
         await this.executions.renewLeases(
           this.options.ownerId,
-          ids,
-          new Date(now + this.options.leaseMs),
+          held.map(({ executionId, run }) => ({ executionId, token: run.fence.token })),
+          new Date(leaseUntil),
         ),
       );
-      for (const id of ids) {
-        if (!owned.has(id))
-          this.active.get(id)?.controller.abort("lease_lost" satisfies AbortCause);
+      for (const { executionId, run } of held) {
+        if (owned.has(executionId)) run.leaseUntil = leaseUntil;
+        else run.controller.abort("lease_lost" satisfies AbortCause);
       }
-      for (const id of await this.executions.listCancelRequested(ids)) {
+      for (const id of await this.executions.listCancelRequested(held.map((h) => h.executionId))) {
         this.active.get(id)?.controller.abort("cancel" satisfies AbortCause);
       }
     } catch (error) {
       this.logger.error({ event_type: "ERROR", err: error }, "renewing leases failed");
+      // Unrenewed past its lease, a run may be claimed elsewhere at any moment: stop it here.
+      for (const { run } of held) {
+        if (run.leaseUntil <= now) run.controller.abort("lease_lost" satisfies AbortCause);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { checkIds } from "../input-limits/input-check.js";
 import type { ExecutionAccess } from "./execution-access.js";
 
@@ -13,11 +14,18 @@ interface GetExecutionInput {
 export class GetExecution {
   constructor(private readonly access: ExecutionAccess) {}
 
-  execute(principal: Principal, input: GetExecutionInput): Promise<ExecutionWithNodeRuns> {
+  async execute(
+    principal: Principal,
+    input: GetExecutionInput,
+  ): Promise<Disclosed<ExecutionWithNodeRuns>> {
     checkIds({ execution_id: input.executionId });
-    return this.access.require(principal, input.executionId, "can_view", "get_execution", {
-      nodeRuns: !input.omitNodeRuns,
-      logs: !input.omitLogs && !input.omitNodeRuns,
-    });
+    const { execution, show } = await this.access.require(
+      principal,
+      input.executionId,
+      "can_view",
+      "get_execution",
+      { nodeRuns: !input.omitNodeRuns, logs: !input.omitLogs && !input.omitNodeRuns },
+    );
+    return show.executionWithNodeRuns(execution);
   }
 }

@@ -3,6 +3,7 @@ import type { Execution } from "../../domain/execution/execution.js";
 import type { ExecutionStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { ExecutionRepository, ExecutionSort } from "../../ports/execution-repository.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
@@ -23,7 +24,7 @@ interface ListExecutionsInput {
 }
 
 interface ExecutionList {
-  executions: Execution[];
+  executions: Disclosed<Execution>[];
   /** Offset paging only. */
   pagination: PaginationMeta | null;
   nextPageToken: string | null;
@@ -54,7 +55,7 @@ export class ListExecutions {
       ]);
     }
     const paging = normalizePage(input.page, input.perPage);
-    const workflow = await this.access.require(
+    const { workflow, show } = await this.access.require(
       principal,
       input.workflowId,
       "can_view",
@@ -75,7 +76,11 @@ export class ListExecutions {
         cursor: input.pageToken === "" ? null : input.pageToken,
         perPage: paging.perPage,
       });
-      return { executions: result.items, pagination: null, nextPageToken: result.nextCursor };
+      return {
+        executions: result.items.map((e) => show.execution(e)),
+        pagination: null,
+        nextPageToken: result.nextCursor,
+      };
     }
     const result = await this.executions.list(filter, {
       kind: "offset",
@@ -83,7 +88,7 @@ export class ListExecutions {
       ...(input.sort ? { sort: input.sort } : {}),
     });
     return {
-      executions: result.items,
+      executions: result.items.map((e) => show.execution(e)),
       pagination: paginationMeta(paging, result.total ?? 0),
       nextPageToken: result.nextCursor,
     };

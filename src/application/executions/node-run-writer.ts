@@ -2,27 +2,38 @@ import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
-import type { ExecutionRepository } from "../../ports/execution-repository.js";
+import type { ExecutionRepository, Fence } from "../../ports/execution-repository.js";
 
 /**
  * Persists the node runs of one execution in batches while it runs: runs reported while a write
  * is in flight go into the next write. Watchers are told about a run only after it is stored,
  * so nothing a client saw can be lost in a crash. When the run ends, `close` hands back what is
  * not stored yet, so the last runs can be written together with the terminal state.
+ *
+ * Every write carries the claim's fence. A write the database refuses because another claim
+ * took the run ("lease lost") calls `onLeaseLost` at once and the writer writes nothing more.
  */
 export class NodeRunWriter {
   private pending: NodeRun[] = [];
   private writing: Promise<void> | null = null;
   private closed = false;
   private failure: unknown = null;
+  private lost = false;
 
   constructor(
     private readonly executionId: string,
+    private readonly fence: Fence,
     private readonly executions: ExecutionRepository,
     private readonly bus: ExecutionEventBus,
     private readonly clock: Clock,
     private readonly checkpoint: () => JsonValue | null,
+    private readonly onLeaseLost: () => void,
   ) {}
+
+  /** True once a write found the run under another claim. */
+  get leaseLost(): boolean {
+    return this.lost;
+  }
 
   add(run: NodeRun): void {
     this.pending.push(run);
@@ -42,15 +53,26 @@ export class NodeRunWriter {
     if (this.failure !== null) throw this.failure;
     const rest = this.pending;
     this.pending = [];
-    return rest;
+    return this.lost ? [] : rest;
   }
 
   /** Stores runs with the current checkpoint, then tells watchers. */
   async store(runs: NodeRun[]): Promise<void> {
-    if (runs.length === 0) return;
+    if (runs.length === 0 || this.lost) return;
     // Taken synchronously with the batch, so it covers exactly the runs being written.
     const checkpoint = this.checkpoint();
-    await this.executions.appendNodeRuns(this.executionId, runs, checkpoint);
+    const written = await this.executions.appendNodeRuns(
+      this.executionId,
+      runs,
+      checkpoint,
+      this.fence,
+    );
+    if (!written) {
+      this.lost = true;
+      this.pending = [];
+      this.onLeaseLost();
+      return;
+    }
     this.published(runs);
   }
 
@@ -64,7 +86,7 @@ export class NodeRunWriter {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0 && this.failure === null && !this.closed) {
+      while (this.pending.length > 0 && this.failure === null && !this.closed && !this.lost) {
         const batch = this.pending;
         this.pending = [];
         await this.store(batch);

@@ -1,18 +1,18 @@
-import { type DryRun, dryRunWorkflow } from "../../domain/engine/dry-run.js";
-import type { EngineEnvironment, EngineLimits } from "../../domain/engine/engine-types.js";
+import type { EngineLimits } from "../../domain/engine/engine-types.js";
 import { DomainError } from "../../domain/errors.js";
 import type { TriggerInfo } from "../../domain/execution/execution.js";
 import type { JsonObject, JsonValue } from "../../domain/json.js";
 import type { Principal } from "../../domain/permissions/principal.js";
+import type { EngineHost } from "../../ports/engine-host.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Disclosed, DryRunAnswer } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import { formatPath } from "../input-limits/json-problem.js";
 import type { Auditor } from "../shared/audit.js";
 import type { WorkflowAccess } from "../workflows/workflow-access.js";
 import { workflowAtVersion } from "../workflows/workflow-at-version.js";
-import type { CompiledWorkflows } from "./compiled-workflows.js";
 import { checkExecuteInput, type ExecuteWorkflowInput } from "./execute-workflow.js";
 
 export interface TestWorkflowInput extends ExecuteWorkflowInput {
@@ -21,23 +21,19 @@ export interface TestWorkflowInput extends ExecuteWorkflowInput {
 }
 
 /** The dry-run (outcome, trace in execution order, summary) and what it ran. */
-export interface TestResult extends DryRun {
-  executionId: string;
-  workflowId: string;
-  workflowVersion: number;
-}
+export type TestResult = DryRunAnswer;
 
 /**
  * Dry-run: the engine runs with every side-effecting node simulated (requests recorded, mock
  * outputs returned, delays not waited), nothing is stored and nothing is sent. Drafts may be
- * tested. Needs can_execute.
+ * tested. Needs can_execute. It runs on the engine host like live runs, under the same
+ * CPU-time bound (exceeding it rejects with CPU_LIMIT_EXCEEDED).
  */
 export class TestWorkflow {
   constructor(
     private readonly access: WorkflowAccess,
     private readonly workflows: WorkflowRepository,
-    private readonly compiled: CompiledWorkflows,
-    private readonly engine: EngineEnvironment,
+    private readonly engine: EngineHost,
     private readonly ids: IdGenerator,
     private readonly auditor: Auditor,
     private readonly limits: Partial<EngineLimits>,
@@ -47,13 +43,13 @@ export class TestWorkflow {
     principal: Principal,
     input: TestWorkflowInput,
     signal: AbortSignal,
-  ): Promise<TestResult> {
+  ): Promise<Disclosed<TestResult>> {
     const check = new InputCheck();
     checkExecuteInput(input, check);
     checkMocks(input.mocks, check);
     check.int32(input.version, "version", 1);
     check.throwIfAny("invalid test request");
-    const current = await this.access.require(
+    const { workflow: current, show } = await this.access.require(
       principal,
       input.workflowId,
       "can_execute",
@@ -69,31 +65,31 @@ export class TestWorkflow {
     }
     const executionId = this.ids.next();
     const trigger = testTrigger(input.trigger);
-    const compiled = this.compiled.compile(
-      workflow.workflowId,
-      workflow.version,
-      workflow.definition,
-    );
-    const dryRun = await dryRunWorkflow(
-      compiled,
-      {
-        context: {
-          executionId,
+    const dryRun = await show.definitionProblems(() =>
+      this.engine.dryRun(
+        {
           workflowId: workflow.workflowId,
-          workflowVersion: workflow.version,
-          userId: principal.userId,
-          communityId: workflow.communityId,
-          entityId: workflow.entityId,
-          sessionId: trigger.sessionId,
-          platform: trigger.platform,
+          version: workflow.version,
+          definition: workflow.definition,
         },
-        variables: input.variables,
-        trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
-        limits: this.limits,
-        mocks: input.mocks,
-        signal,
-      },
-      this.engine,
+        {
+          context: {
+            executionId,
+            workflowId: workflow.workflowId,
+            workflowVersion: workflow.version,
+            userId: principal.userId,
+            communityId: workflow.communityId,
+            entityId: workflow.entityId,
+            sessionId: trigger.sessionId,
+            platform: trigger.platform,
+          },
+          variables: input.variables,
+          trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
+          limits: this.limits,
+          mocks: input.mocks,
+          signal,
+        },
+      ),
     );
     await this.auditor.success(
       principal,
@@ -101,12 +97,12 @@ export class TestWorkflow {
       { communityId: workflow.communityId, workflowId: workflow.workflowId, executionId },
       { version: workflow.version, status: dryRun.outcome.status },
     );
-    return {
+    return show.dryRun({
       executionId,
       workflowId: workflow.workflowId,
       workflowVersion: workflow.version,
       ...dryRun,
-    };
+    });
   }
 }
 

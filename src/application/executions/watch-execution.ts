@@ -3,7 +3,7 @@ import type { ExecutionEvent } from "../../domain/execution/execution-event.js";
 import { type ExecutionStatus, isTerminalStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
-import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
+import type { BusEvent, ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type { ExecutionRepository } from "../../ports/execution-repository.js";
 import { checkIds } from "../input-limits/input-check.js";
 import type { ExecutionAccess } from "./execution-access.js";
@@ -14,8 +14,9 @@ type WatchItem =
 
 /**
  * Streams the current state of an execution, then each node run and status change until it is
- * terminal. Events come from this process's bus; when a run is owned by another process (or
- * an event is missed) a periodic re-read of the stored state fills the gap. Needs can_view.
+ * terminal. Events come from the bus: this process's, and on PostgreSQL the other processes'
+ * too (notifications). When the bus says the stored state changed without describing it, or
+ * nothing arrived for `pollMs` (the safety net), the stored state is read again. Needs can_view.
  */
 export class WatchExecution {
   constructor(
@@ -33,7 +34,7 @@ export class WatchExecution {
   ): AsyncGenerator<WatchItem> {
     checkIds({ execution_id: executionId });
     await this.access.require(principal, executionId, "can_view", "watch_execution");
-    const queue: ExecutionEvent[] = [];
+    const queue: BusEvent[] = [];
     let notify: (() => void) | null = null;
     const unsubscribe = this.bus.subscribe(executionId, (event) => {
       queue.push(event);
@@ -54,45 +55,32 @@ export class WatchExecution {
             notify = wake;
           });
           notify = null;
-          if (!woke && queue.length === 0) {
-            const current = await this.load(executionId);
-            if (current === null) return;
-            for (const nodeRun of current.nodeRuns) {
-              if (nodeRun.sequence > lastSequence) {
-                queue.push({
-                  kind: "node_run",
-                  executionId,
-                  time: new Date(this.clock.now()),
-                  nodeRun,
-                });
-              }
-            }
-            if (current.status !== status || waitKey(current.wait) !== wait) {
-              queue.push({
-                kind: "status",
-                executionId,
-                time: new Date(this.clock.now()),
-                status: current.status,
-                errorReason: current.errorReason,
-                errorMessage: current.errorMessage,
-                wait: current.wait,
-              });
-            }
-          }
+          // The safety net: nothing arrived for a while, read what is stored.
+          if (!woke && queue.length === 0) queue.push({ kind: "stored", executionId });
         }
         for (const event of queue.splice(0)) {
-          if (event.kind === "node_run") {
-            if (event.nodeRun.sequence <= lastSequence) continue;
-            lastSequence = event.nodeRun.sequence;
-            yield event;
-          } else if (
-            event.status !== status ||
-            (event.wait !== undefined && waitKey(event.wait) !== wait)
-          ) {
-            status = event.status;
-            if (event.wait !== undefined) wait = waitKey(event.wait);
-            yield event;
-            if (isTerminalStatus(status)) return;
+          const events: ExecutionEvent[] = [];
+          if (event.kind === "stored") {
+            const current = await this.load(executionId);
+            if (current === null) return;
+            events.push(...this.changesIn(current, lastSequence, status, wait));
+          } else {
+            events.push(event);
+          }
+          for (const item of events) {
+            if (item.kind === "node_run") {
+              if (item.nodeRun.sequence <= lastSequence) continue;
+              lastSequence = item.nodeRun.sequence;
+              yield item;
+            } else if (
+              item.status !== status ||
+              (item.wait !== undefined && waitKey(item.wait) !== wait)
+            ) {
+              status = item.status;
+              if (item.wait !== undefined) wait = waitKey(item.wait);
+              yield item;
+              if (isTerminalStatus(status)) return;
+            }
           }
         }
       }
@@ -100,6 +88,35 @@ export class WatchExecution {
       unsubscribe();
       signal.removeEventListener("abort", onAbort);
     }
+  }
+
+  /**
+   * What the stored state holds beyond what the watcher was told: node runs, then status (or
+   * the wait, when the run parked or woke).
+   */
+  private changesIn(
+    current: ExecutionWithNodeRuns,
+    lastSequence: number,
+    status: ExecutionStatus,
+    wait: string,
+  ): ExecutionEvent[] {
+    const time = new Date(this.clock.now());
+    const executionId = current.executionId;
+    const events: ExecutionEvent[] = current.nodeRuns
+      .filter((nodeRun) => nodeRun.sequence > lastSequence)
+      .map((nodeRun) => ({ kind: "node_run", executionId, time, nodeRun }));
+    if (current.status !== status || waitKey(current.wait) !== wait) {
+      events.push({
+        kind: "status",
+        executionId,
+        time,
+        status: current.status,
+        errorReason: current.errorReason,
+        errorMessage: current.errorMessage,
+        wait: current.wait,
+      });
+    }
+    return events;
   }
 
   private load(executionId: string): Promise<ExecutionWithNodeRuns | null> {

@@ -21,6 +21,8 @@ export const inputLimits = {
     userId: 128,
     role: 64,
     triggerField: 128,
+    /** A chat message of a dispatched event (Discord allows 2,000, Twitch 500). */
+    chatMessage: 4_000,
     search: 200,
     reason: 1_000,
     idempotencyKey: 200,

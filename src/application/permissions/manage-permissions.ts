@@ -32,7 +32,7 @@ export class ManagePermissions {
     flags: PermissionFlag[],
   ): Promise<PermissionGrant> {
     checkTarget(target, flags, true);
-    const workflow = await this.access.require(
+    const { workflow } = await this.access.require(
       principal,
       target.workflowId,
       "can_manage_permissions",
@@ -66,7 +66,7 @@ export class ManagePermissions {
     flags: PermissionFlag[],
   ): Promise<PermissionGrant | null> {
     checkTarget(target, flags, false);
-    const workflow = await this.access.require(
+    const { workflow } = await this.access.require(
       principal,
       target.workflowId,
       "can_manage_permissions",

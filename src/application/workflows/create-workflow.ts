@@ -5,6 +5,7 @@ import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowDefinition } from "../../domain/workflow/workflow-definition.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import { type Disclosed, Disclosure } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkDefinition, checkText } from "./workflow-input.js";
@@ -27,7 +28,7 @@ export class CreateWorkflow {
     private readonly auditor: Auditor,
   ) {}
 
-  async execute(principal: Principal, input: CreateWorkflowInput): Promise<Workflow> {
+  async execute(principal: Principal, input: CreateWorkflowInput): Promise<Disclosed<Workflow>> {
     const check = new InputCheck();
     checkText(input, check);
     if (!Number.isSafeInteger(input.communityId) || input.communityId <= 0) {
@@ -77,6 +78,7 @@ export class CreateWorkflow {
       communityId: workflow.communityId,
       workflowId: workflow.workflowId,
     });
-    return workflow;
+    // The creator is its owner, who sees everything.
+    return Disclosure.toViewer.workflow(workflow);
   }
 }

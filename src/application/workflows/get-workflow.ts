@@ -1,6 +1,7 @@
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { checkIds } from "../input-limits/input-check.js";
 import { checkVersionArgument } from "./version-arguments.js";
 import type { WorkflowAccess } from "./workflow-access.js";
@@ -13,10 +14,19 @@ export class GetWorkflow {
     private readonly access: WorkflowAccess,
   ) {}
 
-  async execute(principal: Principal, workflowId: string, version?: number): Promise<Workflow> {
+  async execute(
+    principal: Principal,
+    workflowId: string,
+    version?: number,
+  ): Promise<Disclosed<Workflow>> {
     checkIds({ workflow_id: workflowId });
     checkVersionArgument(version, "version");
-    const workflow = await this.access.require(principal, workflowId, "can_view", "get_workflow");
-    return workflowAtVersion(this.workflows, workflow, version);
+    const { workflow, show } = await this.access.require(
+      principal,
+      workflowId,
+      "can_view",
+      "get_workflow",
+    );
+    return show.workflow(await workflowAtVersion(this.workflows, workflow, version));
   }
 }

@@ -4,6 +4,7 @@ import type {
   WorkflowExecutionStats,
   WorkflowRepository,
 } from "../../ports/workflow-repository.js";
+import { type Disclosed, Disclosure } from "../access/disclosure.js";
 import { InputCheck } from "../input-limits/input-check.js";
 import { inputLimits } from "../input-limits/input-limits.js";
 import { normalizePage, type PaginationMeta, paginationMeta } from "../shared/paging.js";
@@ -19,7 +20,7 @@ interface ListWorkflowsInput {
 }
 
 /** A listed workflow with what its stored executions add up to. */
-export type WorkflowListItem = Workflow & { executionStats: WorkflowExecutionStats };
+export type WorkflowListItem = Disclosed<Workflow> & { executionStats: WorkflowExecutionStats };
 
 interface WorkflowList {
   workflows: WorkflowListItem[];
@@ -70,8 +71,9 @@ export class ListWorkflows {
     );
     const stats = await this.workflows.executionStats(result.items.map((w) => w.workflowId));
     return {
+      // The listing holds only workflows the caller can view (the same rules, in the query).
       workflows: result.items.map((workflow) => ({
-        ...workflow,
+        ...Disclosure.toViewer.workflow(workflow),
         executionStats: stats.get(workflow.workflowId) ?? { ...noExecutions },
       })),
       pagination: paginationMeta(paging, result.total),

@@ -1,9 +1,11 @@
 import { DomainError } from "../../domain/errors.js";
 import type { Principal } from "../../domain/permissions/principal.js";
 import type { Clock } from "../../domain/ports/clock.js";
+import { emptyTriggerPlan, type TriggerPlan } from "../../domain/triggers/trigger-rule.js";
 import { issuesToViolations } from "../../domain/workflow/validation-report.js";
 import type { Workflow } from "../../domain/workflow/workflow.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { checkIds } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
@@ -11,7 +13,8 @@ import type { WorkflowAccess } from "./workflow-access.js";
 import type { ValidationReport, WorkflowValidator } from "./workflow-validator.js";
 
 interface PublishResult {
-  workflow: Workflow;
+  workflow: Disclosed<Workflow>;
+  /** Its warnings describe the definition: empty for callers who cannot view it. */
   report: ValidationReport;
 }
 
@@ -26,6 +29,8 @@ export class PublishWorkflow {
     private readonly validator: WorkflowValidator,
     private readonly clock: Clock,
     private readonly auditor: Auditor,
+    /** The chat triggers and webhooks of a published workflow. */
+    private readonly triggerPlan: (workflow: Workflow) => TriggerPlan = () => emptyTriggerPlan,
   ) {}
 
   async execute(
@@ -35,7 +40,7 @@ export class PublishWorkflow {
   ): Promise<PublishResult> {
     checkIds({ workflow_id: workflowId });
     checkVersionArgument(expectedVersion, "expected_version");
-    const current = await this.access.require(
+    const { workflow: current, show } = await this.access.require(
       principal,
       workflowId,
       "can_edit",
@@ -55,7 +60,7 @@ export class PublishWorkflow {
       });
       throw DomainError.badRequest(
         `workflow is invalid: ${report.errors.length} error(s)`,
-        issuesToViolations(report.errors),
+        show.definitionViolations(issuesToViolations(report.errors)),
       );
     }
     const now = new Date(this.clock.now());
@@ -66,10 +71,13 @@ export class PublishWorkflow {
       publishedAt: now,
       updatedAt: now,
     };
-    await this.workflows.save(published, current.version);
+    await this.workflows.save(published, current.version, undefined, this.triggerPlan(published));
     await this.auditor.success(principal, "publish_workflow", subject, {
       version: current.version,
     });
-    return { workflow: published, report };
+    return {
+      workflow: show.workflow(published),
+      report: show.canView ? report : { ...report, warnings: [] },
+    };
   }
 }

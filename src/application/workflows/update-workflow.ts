@@ -9,6 +9,7 @@ import type {
   WorkflowNode,
 } from "../../domain/workflow/workflow-definition.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
+import type { Disclosed } from "../access/disclosure.js";
 import { checkIds, InputCheck } from "../input-limits/input-check.js";
 import type { Auditor } from "../shared/audit.js";
 import { checkVersionArgument, requireExpectedVersion } from "./version-arguments.js";
@@ -46,10 +47,10 @@ export class UpdateWorkflow {
     private readonly auditor: Auditor,
   ) {}
 
-  async execute(principal: Principal, input: UpdateWorkflowInput): Promise<Workflow> {
+  async execute(principal: Principal, input: UpdateWorkflowInput): Promise<Disclosed<Workflow>> {
     checkIds({ workflow_id: input.workflowId });
     checkVersionArgument(input.expectedVersion, "expected_version");
-    const current = await this.access.require(
+    const { workflow: current, show } = await this.access.require(
       principal,
       input.workflowId,
       "can_edit",
@@ -100,6 +101,6 @@ export class UpdateWorkflow {
       { communityId: updated.communityId, workflowId: updated.workflowId },
       { version: updated.version, fields: Object.keys(input).filter((k) => k !== "workflowId") },
     );
-    return updated;
+    return show.workflow(updated);
   }
 }

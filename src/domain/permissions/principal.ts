@@ -4,6 +4,8 @@ export interface Principal {
   roles: string[];
   communityIds: number[];
   admin: boolean;
+  /** May dispatch chat events (TriggerService.DispatchChatEvent); admin-granted. */
+  canDispatch?: boolean;
   /** The API key that authenticated the call (for the audit trail). */
   keyId: string;
 }

@@ -67,7 +67,8 @@ export function issuesToViolations(issues: readonly ValidationIssue[]): FieldVio
         ? issue.field
         : issue.connectionId !== ""
           ? `connections.${issue.connectionId}`
-          : "",
+          : // A node or the graph as a whole (no trigger, too many nodes): still a named field.
+            "nodes",
     description: `${issue.code}: ${issue.message}`,
     ...(issue.nodeId === "" ? {} : { nodeId: issue.nodeId }),
   }));

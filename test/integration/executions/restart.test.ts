@@ -261,6 +261,12 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
       assert.equal(hits("hit1", id), 1);
       assert.equal(hits("hit2", id), 1);
       assert.equal(hits("hit3", id), 1);
+      // The draining process stored nothing for the delay it interrupted nor for the nodes
+      // after it: one record per node, each completed, in the order they ran.
+      assert.deepEqual(
+        done.nodeRuns.map((r) => `${r.nodeId}:${NodeStatus[r.status]}`),
+        ["start", "hit1", "hit2", "wait", "hit3", "end"].map((n) => `${n}:COMPLETED`),
+      );
       second.proc.child.kill("SIGTERM");
       assert.equal(await within(second.proc.exited, generous, "the graceful stop"), 0);
     },

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import type { Execution } from "../../../src/domain/execution/execution.js";
 import type { Workflow } from "../../../src/domain/workflow/workflow.js";
-import type {
-  ExecutionOutcome,
-  ExecutionRepository,
+import {
+  type ClaimedExecution,
+  type ExecutionOutcome,
+  type ExecutionRepository,
+  neverClaimed,
 } from "../../../src/ports/execution-repository.js";
 import {
   aNodeRun,
@@ -31,6 +33,11 @@ const outcome = (overrides: Partial<ExecutionOutcome> = {}): ExecutionOutcome =>
   finalOutput: { answer: 42 },
   finalVariables: { name: "Ada", count: 2 },
   ...overrides,
+});
+
+const held = (claimed: ClaimedExecution) => ({
+  executionId: claimed.execution.executionId,
+  token: claimed.fence.token,
 });
 
 /** Every test gets its own database: claims take whatever is claimable. */
@@ -109,10 +116,93 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     assert.deepEqual(again?.nodeRuns, runs);
 
     assert.deepEqual(
-      await executions.renewLeases("crashed", [execution.executionId], at(10_000)),
+      await executions.renewLeases("crashed", [held(claimed)], at(10_000)),
       [],
       "the old owner lost the lease",
     );
+  });
+
+  test("fencing: once another claim took the run, the stale claim's writes change nothing", async () => {
+    const [execution] = await insertMany(1);
+    assert.ok(execution);
+    const id = execution.executionId;
+    const [stale] = await executions.claim("stalled", at(0), at(1_000), 1);
+    assert.ok(stale);
+    assert.equal(stale.fence.owner, "stalled");
+    assert.equal(stale.fence.token, 1);
+    assert.equal(
+      await executions.appendNodeRuns(id, [aNodeRun(1)], { step: 1 }, stale.fence),
+      true,
+    );
+
+    const [fresh] = await executions.claim("rescuer", at(1_000), at(60_000), 1);
+    assert.ok(fresh);
+    assert.equal(fresh.fence.token, 2, "each claim sets a new token");
+    assert.equal(
+      await executions.appendNodeRuns(id, [aNodeRun(2)], { step: 2 }, stale.fence),
+      false,
+      "lease lost",
+    );
+    assert.deepEqual(await executions.renewLeases("stalled", [held(stale)], at(90_000)), []);
+    assert.equal(
+      await executions.finish(id, outcome(), [aNodeRun(2)], stale.fence),
+      false,
+      "the stale finish does not apply",
+    );
+    // The same owner claiming again gets a new token: its older claim is stale too.
+    const ownStale = { owner: "rescuer", token: 1 };
+    assert.equal(await executions.appendNodeRuns(id, [aNodeRun(2)], null, ownStale), false);
+    assert.deepEqual(
+      await executions.renewLeases("rescuer", [{ executionId: id, token: 1 }], at(90_000)),
+      [],
+    );
+
+    let stored = await executions.get(id, { nodeRuns: true, logs: false });
+    assert.equal(stored?.status, "running");
+    assert.deepEqual(
+      stored?.nodeRuns.map((r) => r.sequence),
+      [1],
+      "nothing of the stale claim's after the new claim",
+    );
+    assert.equal(
+      await executions.appendNodeRuns(id, [aNodeRun(2)], { step: 2 }, fresh.fence),
+      true,
+    );
+    assert.deepEqual(await executions.renewLeases("rescuer", [held(fresh)], at(90_000)), [id]);
+    assert.equal(await executions.finish(id, outcome(), [aNodeRun(3)], fresh.fence), true);
+    stored = await executions.get(id, { nodeRuns: true, logs: false });
+    assert.equal(stored?.status, "completed");
+    assert.deepEqual(
+      stored?.nodeRuns.map((r) => r.sequence),
+      [1, 2, 3],
+    );
+  });
+
+  test("a claim of chosen executions takes those still pending (PostgreSQL: only those)", async () => {
+    const [older, mine, done] = await insertMany(3);
+    assert.ok(older && mine && done);
+    await executions.finish(done.executionId, outcome());
+    const chosen = [mine.executionId, done.executionId, "no-such-execution"];
+    const claimed = await executions.claim("runner-1", at(0), at(60_000), 5, { only: chosen });
+    const ids = claimed.map((c) => c.execution.executionId);
+    assert.ok(ids.includes(mine.executionId));
+    assert.ok(!ids.includes(done.executionId), "a finished one is not claimed");
+    if (db.persistence.dialect === "postgresql") {
+      assert.deepEqual(ids, [mine.executionId], "the older pending one is left to its process");
+    }
+    assert.deepEqual(await executions.claim("runner-1", at(0), at(60_000), 5, { only: [] }), []);
+  });
+
+  test("a finish guarded as never claimed applies only to a pending run", async () => {
+    // The claim takes the older one.
+    const [taken, waiting] = await insertMany(2);
+    assert.ok(taken && waiting);
+    await executions.claim("runner-1", at(0), at(60_000), 1);
+    const cancelled = outcome({ status: "cancelled" });
+    assert.equal(await executions.finish(taken.executionId, cancelled, [], neverClaimed), false);
+    assert.equal(await executions.finish(waiting.executionId, cancelled, [], neverClaimed), true);
+    const stored = await executions.get(taken.executionId, { nodeRuns: false, logs: false });
+    assert.equal(stored?.status, "running", "the claimed run was not ended by the pending guard");
   });
 
   test("renewLeases extends only the caller's leases; releaseLeases makes runs claimable at once", async () => {
@@ -122,7 +212,14 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     await executions.claim("runner-2", at(0), at(1_000), 1);
 
     assert.deepEqual(
-      await executions.renewLeases("runner-1", [mine.executionId, theirs.executionId], at(50_000)),
+      await executions.renewLeases(
+        "runner-1",
+        [
+          { executionId: mine.executionId, token: 1 },
+          { executionId: theirs.executionId, token: 1 },
+        ],
+        at(50_000),
+      ),
       [mine.executionId],
     );
     assert.deepEqual(await executions.renewLeases("runner-1", [], at(50_000)), []);
@@ -222,8 +319,8 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     assert.equal(again?.status, "completed");
     assert.deepEqual(
       again?.nodeRuns.map((run) => run.sequence),
-      Array.from({ length: 39 }, (_, index) => index + 1),
-      "the runs are stored even when the state is not applied",
+      Array.from({ length: 38 }, (_, index) => index + 1),
+      "runs go only with a state that applies",
     );
 
     await assert.rejects(
@@ -233,10 +330,7 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     const untouched = await executions.get(other.executionId, { nodeRuns: true, logs: false });
     assert.equal(untouched?.status, "running", "a failed write changed nothing");
     assert.deepEqual(untouched?.nodeRuns, []);
-    await assert.rejects(
-      executions.finish("no-such-execution", outcome(), [aNodeRun(1)]),
-      isDomainError("not_found", "NOT_FOUND"),
-    );
+    assert.equal(await executions.finish("no-such-execution", outcome(), [aNodeRun(1)]), false);
   });
 
   test("finishes issued together each get their own answer; a refused one fails alone", async () => {
@@ -261,11 +355,7 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
     assert.deepEqual(together, [false, ...rest.map(() => true)], "only the terminal one refused");
     const finishedDone = await executions.get(done.executionId, { nodeRuns: true, logs: false });
     assert.equal(finishedDone?.status, "completed");
-    assert.deepEqual(
-      finishedDone?.nodeRuns.map((run) => run.sequence),
-      [1],
-      "its runs are stored anyway",
-    );
+    assert.deepEqual(finishedDone?.nodeRuns, [], "its runs go only with a state that applies");
     for (const [index, execution] of rest.entries()) {
       const stored = await executions.get(execution.executionId, { nodeRuns: true, logs: true });
       assert.equal(stored?.status, index % 2 === 0 ? "completed" : "cancelled");
@@ -288,9 +378,7 @@ describe("ExecutionRepository: claiming, leases, finishing, cancelling", () => {
       clashed?.status === "rejected" && isDomainError("conflict", "CONFLICT")(clashed.reason),
     );
     assert.deepEqual(alone, { status: "fulfilled", value: true });
-    assert.ok(
-      missing?.status === "rejected" && isDomainError("not_found", "NOT_FOUND")(missing.reason),
-    );
+    assert.deepEqual(missing, { status: "fulfilled", value: false });
     const afterClash = await executions.get(clash.executionId, { nodeRuns: true, logs: false });
     assert.equal(afterClash?.status, "running", "the refused finish changed nothing");
     assert.deepEqual(

@@ -19,6 +19,7 @@ export function createApiKey(
             toSafeNumber(id, "principal.community_ids"),
           ),
           admin: req.principal?.admin ?? false,
+          canDispatch: req.principal?.canDispatch ?? false,
         },
       });
       return { apiKey: apiKeyToProto(record), secret };

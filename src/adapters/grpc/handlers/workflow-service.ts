@@ -6,6 +6,7 @@ import { ValidationReportSchema } from "../../../gen/waddlebot/workflow/v1/workf
 import type { WorkflowService } from "../../../gen/waddlebot/workflow/v1/workflow_service_pb.js";
 import { principalOf } from "../context-keys.js";
 import { toSafeNumber } from "../mappers/proto-scalars.js";
+import { scheduleToProto } from "../mappers/schedule-to-proto.js";
 import {
   connectionsFromProto,
   limitsFromProto,
@@ -42,7 +43,10 @@ export function workflowServiceHandlers(
         req.workflowId,
         req.version,
       );
-      return { workflow: workflowToProto(workflow) };
+      // Schedules belong to the published version: shown with the latest one.
+      const schedules =
+        req.version === undefined ? await useCases.listSchedules.of(workflow.workflowId) : [];
+      return { workflow: workflowToProto(workflow), schedules: schedules.map(scheduleToProto) };
     },
 
     async updateWorkflow(req, ctx) {

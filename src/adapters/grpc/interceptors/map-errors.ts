@@ -1,20 +1,30 @@
-import type {
+import {
+  Code,
   ConnectError,
-  Interceptor,
-  StreamRequest,
-  StreamResponse,
-  UnaryRequest,
+  type Interceptor,
+  type StreamRequest,
+  type StreamResponse,
+  type UnaryRequest,
 } from "@connectrpc/connect";
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import { DomainError } from "../../../domain/errors.js";
 import type { Logger } from "../../../ports/logger.js";
 import { kPrincipal } from "../context-keys.js";
-import { isServerFault, toConnectError } from "../errors.js";
+import {
+  clientWentAway,
+  isServerFault,
+  isServerStatus,
+  toConnectError,
+  withErrorMetadata,
+} from "../errors.js";
+import { requestIdHeader } from "../server/request-id.js";
 
 /**
- * Applies the single error mapping (errors.ts) to unary calls and to server streams, and
- * logs server faults (event_type ERROR) with their cause; the client sees only the mapped
- * error.
+ * Applies the single error mapping (errors.ts) to unary calls and to server streams. Every
+ * error answered with a 5xx code is logged here once, with the request id its ErrorInfo also
+ * carries: server faults (event_type ERROR) with their cause, deliberate refusals (shutting
+ * down, a deadline) as warnings. A failure caused by the client going away is not the
+ * service's: it is logged at info as a client disconnect. The client sees only the mapped error.
  */
 export function mapErrorsInterceptor(logger: Logger): Interceptor {
   return (next) => async (req) => {
@@ -41,13 +51,26 @@ function convert(thrown: unknown, req: UnaryRequest | StreamRequest, logger: Log
   const traceId =
     spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
   const error = toConnectError(thrown, traceId);
+  const requestId = req.header.get(requestIdHeader) ?? "";
+  const fields = {
+    user: req.contextValues.get(kPrincipal)?.userId ?? null,
+    action: `${req.service.typeName}/${req.method.name}`,
+    request_id: requestId,
+  };
+  if (clientWentAway(req.signal) && (isServerFault(error.code) || error.code === Code.Canceled)) {
+    logger.info(
+      { ...fields, reason: error.rawMessage },
+      "client closed the request before the answer",
+    );
+    return new ConnectError("the client closed the request", Code.Canceled, undefined, [], thrown);
+  }
+  if (!isServerStatus(error.code)) return error;
   if (isServerFault(error.code) && !isDeliberate(thrown)) {
     logger.error(
       {
         event_type: "ERROR",
-        user: req.contextValues.get(kPrincipal)?.userId ?? null,
+        ...fields,
         community: null,
-        action: `${req.service.typeName}/${req.method.name}`,
         result: "FAILURE",
         code: error.code,
         trace_id: traceId ?? null,
@@ -55,8 +78,13 @@ function convert(thrown: unknown, req: UnaryRequest | StreamRequest, logger: Log
       },
       `rpc failed: ${error.rawMessage}`,
     );
+  } else {
+    logger.warn(
+      { ...fields, code: error.code, message: error.rawMessage },
+      `rpc answered ${Code[error.code]}`,
+    );
   }
-  return error;
+  return withErrorMetadata(error, { request_id: requestId });
 }
 
 /** Unavailable without an underlying cause is a decision (shutting down), not a failure. */

@@ -17,6 +17,7 @@ export function apiKeyToProto(record: ApiKeyRecord): ApiKey {
       roles: record.principal.roles,
       communityIds: record.principal.communityIds.map((id) => BigInt(id)),
       admin: record.principal.admin,
+      canDispatch: record.principal.canDispatch === true,
     }),
     createdAt: toTimestamp(record.createdAt),
     revokedAt: toTimestamp(record.revokedAt),

@@ -2,7 +2,9 @@ import http from "node:http";
 import http2 from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
 import type { ConnectNodeAdapterOptions } from "@connectrpc/connect-node";
+import { discardRestOfStream, lingerBeforeClose } from "./discard-body.js";
 import { detectHttpFlavour } from "./http2-preface.js";
+import { assignRequestId } from "./request-id.js";
 
 /** A request handler for both node:http and node:http2 (connect-node's NodeHandlerFn). */
 export type NodeRequestHandler = NonNullable<ConnectNodeAdapterOptions["fallback"]>;
@@ -44,6 +46,7 @@ export class OnePortServer {
     private readonly listener: net.Server,
     private readonly h1: http.Server | null,
     private readonly http2IdleTimeoutMs: number,
+    private readonly requestTimeoutMs: number,
   ) {}
 
   static async listen(
@@ -53,6 +56,7 @@ export class OnePortServer {
     let self: OnePortServer | null = null;
     const tracked: NodeRequestHandler = (req, res) => {
       if (self === null) throw new Error("server not ready");
+      assignRequestId(req, res);
       self.track(req, res);
       handler(req, res);
     };
@@ -110,7 +114,12 @@ export class OnePortServer {
       h2 = secure;
       listener = secure;
     }
-    const server = new OnePortServer(listener, h1, options.http2IdleTimeoutMs);
+    const server = new OnePortServer(
+      listener,
+      h1,
+      options.http2IdleTimeoutMs,
+      options.requestTimeoutMs,
+    );
     self = server;
     h2.on("session", (session: http2.ServerHttp2Session) => server.trackSession(session));
     listener.on("connection", (socket: Socket) => server.trackSocket(socket));
@@ -169,20 +178,16 @@ export class OnePortServer {
         h1Socket.once("close", () => this.h1Active.delete(h1Socket));
       }
       this.h1Active.set(h1Socket, (this.h1Active.get(h1Socket) ?? 0) + 1);
-      closeIfBodyUnread(req, res, () => this.draining);
+      closeIfBodyUnread(req as http.IncomingMessage, res, h1Socket, this.requestTimeoutMs, () => {
+        return this.draining;
+      });
     }
     if ("stream" in req) {
-      // An answer sent before the request body was read (a size-limit error, say) leaves the
-      // client's half of the stream open and blocked on flow control, and the request in
-      // flight until shutdown. Connect has destroyed the compat request by then, which keeps
-      // pausing the stream; pulling with read() discards the rest so the client can finish.
-      // (Resetting the stream instead can overtake the trailers that carry the status.)
+      // An answer sent before the request body was read (a size-limit error, say) would leave
+      // the request in flight until shutdown (discard-body.ts).
       const stream = req.stream;
       stream.once("finish", () => {
-        if (req.complete) return;
-        stream.on("readable", () => {
-          while (stream.read() !== null);
-        });
+        if (!req.complete) discardRestOfStream(stream);
       });
     }
     res.once("close", () => {
@@ -243,15 +248,24 @@ function checkingInterval(headersTimeoutMs: number): number {
 }
 
 /**
- * HTTP/1.1: answering before the request body was read (Connect stops at readMaxBytes) would
- * leave the rest of the body in the connection, and the next request on it would hang. Such
- * answers, and every answer while draining, carry `Connection: close`. Node has no hook that
- * runs just before the head is written, hence the wrapped writeHead.
+ * HTTP/1.1: answering before the request body was read (Connect stops at readMaxBytes, REST
+ * at MAX_REQUEST_BYTES or a missing key) would leave the rest of the body in the connection,
+ * and the next request on it would hang. Such answers, and every answer while draining, carry
+ * `Connection: close`; after one with the body unread, the rest is discarded before the socket
+ * closes (discard-body.ts). Node has no hook that runs just before the head is written, hence
+ * the wrapped writeHead (it runs after Connect's own drain, so this close wins over Connect's).
  */
-function closeIfBodyUnread(req: NodeRequest, res: NodeResponse, draining: () => boolean): void {
+function closeIfBodyUnread(
+  req: http.IncomingMessage,
+  res: NodeResponse,
+  socket: Socket,
+  timeoutMs: number,
+  draining: () => boolean,
+): void {
   const response = res as http.ServerResponse;
   const writeHead = response.writeHead;
   response.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (!req.complete) lingerBeforeClose(req, socket, timeoutMs);
     if (!req.complete || draining()) this.setHeader("connection", "close");
     return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
   } as typeof response.writeHead;

@@ -30,6 +30,7 @@ export class SqlDatabase {
     orm: MikroORM,
     readonly dialect: Dialect,
     readonly columns: TableColumns,
+    private readonly onStatement?: (sql: string) => void,
   ) {
     this.kysely = (orm.em as SqlEntityManager).getKysely<Database>();
     this.connection = (orm.em as SqlEntityManager).getConnection();
@@ -50,7 +51,9 @@ export class SqlDatabase {
     values: P,
     db: QueryRunner = this.kysely,
   ): Promise<StatementResult<R>> {
-    const result = await db.executeQuery(this.compile(statement, values));
+    const query = this.compile(statement, values);
+    this.onStatement?.(query.sql);
+    const result = await db.executeQuery(query);
     const rows = result.rows as Record<string, unknown>[];
     if (statement.table !== null) for (const row of rows) this.decode(statement.table, row);
     return { rows: rows as R[], changed: Number(result.numAffectedRows ?? 0) };

@@ -12,6 +12,8 @@ export const ApiKeyEntity = defineEntity({
     roles: p.json<string[]>(),
     communityIds: p.json<number[]>(),
     admin: p.boolean(),
+    /** May call TriggerService.DispatchChatEvent (the router's key); granted by an admin. */
+    canDispatch: p.boolean().default(false),
     createdBy: p.text(),
     createdAt: p.datetime(3),
     revokedAt: p.datetime(3).nullable(),

@@ -11,6 +11,8 @@ export function apiKeyFromRow(row: Row<"api_keys">): ApiKeyRecord {
       roles: row.roles,
       communityIds: row.community_ids,
       admin: row.admin,
+      // Only dispatch keys carry the flag, so other principals read back as they were written.
+      ...(row.can_dispatch ? { canDispatch: true } : {}),
     },
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -27,6 +29,7 @@ export function apiKeyToRow(record: ApiKeyRecord): Required<NewRow<"api_keys">> 
     roles: record.principal.roles,
     community_ids: record.principal.communityIds,
     admin: record.principal.admin,
+    can_dispatch: record.principal.canDispatch === true,
     created_by: record.createdBy,
     created_at: record.createdAt,
     revoked_at: record.revokedAt,

@@ -1,5 +1,5 @@
 import type { NodeRun } from "../../../domain/execution/node-run.js";
-import type { ExecutionOutcome } from "../../../ports/execution-repository.js";
+import type { ExecutionOutcome, FinishGuard } from "../../../ports/execution-repository.js";
 import type { SqlDatabase } from "../database/sql-database.js";
 import { postgresFinishBatch, sqliteFinish } from "../statements/finish-statements.js";
 import { insertNodeRunsOnSqlite, nodeRunRecords } from "./store-node-runs.js";
@@ -8,14 +8,15 @@ interface QueuedFinish {
   executionId: string;
   outcome: ExecutionOutcome;
   runs: readonly NodeRun[];
+  guard: FinishGuard | undefined;
   resolve(applied: boolean): void;
   reject(error: unknown): void;
 }
 
 /**
- * Writes terminal states with a compare-and-set (only a run still pending or running changes),
- * together with the node runs not stored yet, which are stored even when the state does not
- * apply. SQLite: one group-commit unit per finish. PostgreSQL: the finishes requested during
+ * Writes terminal states with a compare-and-set (only a run still pending or running changes,
+ * and with a guard only under that claim), together with the node runs not stored yet, which
+ * are stored only with the state. SQLite: one group-commit unit per finish. PostgreSQL: the finishes requested during
  * one event-loop turn go to the database as one statement (runs claimed together end
  * together, so under load this turns one round trip per execution into one per batch); a
  * batch the database refuses (a node run's sequence already stored, an unknown execution) is
@@ -30,10 +31,11 @@ export class ExecutionFinisher {
     executionId: string,
     outcome: ExecutionOutcome,
     runs: readonly NodeRun[],
+    guard?: FinishGuard,
   ): Promise<boolean> {
-    if (this.db.dialect === "sqlite") return this.finishOnSqlite(executionId, outcome, runs);
+    if (this.db.dialect === "sqlite") return this.finishOnSqlite(executionId, outcome, runs, guard);
     return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ executionId, outcome, runs, resolve, reject });
+      this.queue.push({ executionId, outcome, runs, guard, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -42,9 +44,9 @@ export class ExecutionFinisher {
     executionId: string,
     outcome: ExecutionOutcome,
     runs: readonly NodeRun[],
+    guard: FinishGuard | undefined,
   ): Promise<boolean> {
     return this.db.atomic(async (tx) => {
-      await insertNodeRunsOnSqlite(this.db, tx, executionId, runs);
       const { changed } = await this.db.run(
         sqliteFinish,
         {
@@ -62,10 +64,14 @@ export class ExecutionFinisher {
           finalOutput: outcome.finalOutput,
           finalVariables: outcome.finalVariables,
           added: runs.length,
+          claimCount: guard?.token ?? null,
+          owner: guard?.owner ?? null,
         },
         tx,
       );
-      return changed > 0;
+      if (changed === 0) return false;
+      await insertNodeRunsOnSqlite(this.db, tx, executionId, runs);
+      return true;
     });
   }
 
@@ -107,7 +113,7 @@ export class ExecutionFinisher {
   }
 
   private async finishOnPostgres(batch: readonly QueuedFinish[]): Promise<Set<string>> {
-    const outcomes = batch.map(({ executionId, outcome }) => ({
+    const outcomes = batch.map(({ executionId, outcome, runs, guard }) => ({
       execution_id: executionId,
       status: outcome.status,
       end_time: outcome.completedAt,
@@ -121,6 +127,9 @@ export class ExecutionFinisher {
       error_node_id: outcome.errorNodeId,
       final_output: outcome.finalOutput,
       final_variables: outcome.finalVariables,
+      node_run_count: runs.length,
+      claim_count: guard?.token ?? null,
+      lease_owner: guard?.owner ?? null,
     }));
     const runs = batch.flatMap(({ executionId, runs }) => nodeRunRecords(executionId, runs));
     const { rows } = await this.db.run(postgresFinishBatch, { outcomes, runs });

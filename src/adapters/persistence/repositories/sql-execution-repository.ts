@@ -10,7 +10,10 @@ import type {
   ExecutionOutcome,
   ExecutionPaging,
   ExecutionRepository,
+  Fence,
+  FinishGuard,
   ParkedRun,
+  ParkOutcome,
 } from "../../../ports/execution-repository.js";
 import type { SqlDatabase } from "../database/sql-database.js";
 import { violatedConstraint } from "../database/sql-errors.js";
@@ -20,6 +23,7 @@ import { nodeRunFromRow } from "../mappers/node-run-rows.js";
 import { claimStatement, releasedLeaseExpiry } from "../statements/claim-executions.js";
 import {
   cancelRequested,
+  claimKey,
   executionById,
   executionByIdempotencyKey,
   insertAuditEvent,
@@ -115,16 +119,21 @@ export class SqlExecutionRepository implements ExecutionRepository {
     now: Date,
     leaseUntil: Date,
     limit: number,
+    options: { orphans?: boolean; only?: string[] } = {},
   ): Promise<ClaimedExecution[]> {
-    if (limit <= 0) return [];
-    const { rows } = await this.db.runWrite(claimStatement(this.db.dialect), {
+    if (limit <= 0 || options.only?.length === 0) return [];
+    const chosen = options.only !== undefined;
+    const statement = claimStatement(this.db.dialect, options.orphans ?? false, chosen);
+    const { rows } = await this.db.runWrite(statement, {
       owner,
       now,
       leaseUntil,
       limit,
+      ids: options.only ?? [],
     });
     const claimed = rows.map((row) => ({
       execution: executionFromRow(row),
+      fence: { owner, token: row.claim_count },
       checkpoint: row.checkpoint,
       nodeRuns: [] as NodeRun[],
       resumable: row.node_run_count > 0,
@@ -136,16 +145,26 @@ export class SqlExecutionRepository implements ExecutionRepository {
       const byExecution = new Map(claimed.map((c) => [c.execution.executionId, c.nodeRuns]));
       for (const row of runs.rows) byExecution.get(row.execution_id)?.push(nodeRunFromRow(row));
     }
-    return claimed.map(({ execution, checkpoint, nodeRuns }) => ({
+    return claimed.map(({ execution, fence, checkpoint, nodeRuns }) => ({
       execution,
+      fence,
       checkpoint,
       nodeRuns,
     }));
   }
 
-  async renewLeases(owner: string, executionIds: string[], leaseUntil: Date): Promise<string[]> {
-    if (executionIds.length === 0) return [];
-    const { rows } = await this.db.runWrite(renewLeases, { owner, executionIds, leaseUntil });
+  async renewLeases(
+    owner: string,
+    held: readonly { executionId: string; token: number }[],
+    leaseUntil: Date,
+  ): Promise<string[]> {
+    if (held.length === 0) return [];
+    const { rows } = await this.db.runWrite(renewLeases, {
+      owner,
+      executionIds: held.map((h) => h.executionId),
+      claims: held.map((h) => claimKey(h.executionId, h.token)),
+      leaseUntil,
+    });
     return rows.map((row) => row.execution_id);
   }
 
@@ -153,24 +172,29 @@ export class SqlExecutionRepository implements ExecutionRepository {
     executionId: string,
     runs: NodeRun[],
     checkpoint: JsonValue | null,
-  ): Promise<void> {
-    const found = await nodeRunWrite(executionId, () =>
-      appendNodeRuns(this.db, executionId, runs, checkpoint),
+    fence?: Fence,
+  ): Promise<boolean> {
+    const written = await nodeRunWrite(executionId, () =>
+      appendNodeRuns(this.db, executionId, runs, checkpoint, fence),
     );
-    if (!found) throw executionNotFound(executionId);
+    if (!written && fence === undefined) throw executionNotFound(executionId);
+    return written;
   }
 
   finish(
     executionId: string,
     outcome: ExecutionOutcome,
     nodeRuns: NodeRun[] = [],
+    guard?: FinishGuard,
   ): Promise<boolean> {
-    return nodeRunWrite(executionId, () => this.finisher.finish(executionId, outcome, nodeRuns));
+    return nodeRunWrite(executionId, () =>
+      this.finisher.finish(executionId, outcome, nodeRuns, guard),
+    );
   }
 
-  park(owner: string, parked: ParkedRun, nodeRuns: NodeRun[], now: Date): Promise<boolean> {
+  park(fence: Fence, parked: ParkedRun, nodeRuns: NodeRun[], now: Date): Promise<ParkOutcome> {
     return nodeRunWrite(parked.executionId, () =>
-      parkExecutionWithRuns(this.db, owner, parked, nodeRuns, now),
+      parkExecutionWithRuns(this.db, fence, parked, nodeRuns, now),
     );
   }
 

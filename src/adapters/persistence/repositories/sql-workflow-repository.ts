@@ -1,4 +1,5 @@
 import { DomainError } from "../../../domain/errors.js";
+import type { TriggerPlan } from "../../../domain/triggers/trigger-rule.js";
 import type { Workflow, WorkflowVersion } from "../../../domain/workflow/workflow.js";
 import type {
   Page,
@@ -22,6 +23,7 @@ import {
   workflowById,
   workflowVersion,
 } from "../statements/workflow-statements.js";
+import { replaceTriggers } from "./trigger-index-writes.js";
 import { listWorkflows } from "./workflow-list-query.js";
 
 /** Workflows and their version history; a save is a compare-and-set on the version. */
@@ -59,6 +61,7 @@ export class SqlWorkflowRepository implements WorkflowRepository {
     workflow: Workflow,
     expectedVersion: number,
     newVersion?: WorkflowVersion,
+    triggers?: TriggerPlan,
   ): Promise<void> {
     const { workflowId } = workflow;
     try {
@@ -76,6 +79,7 @@ export class SqlWorkflowRepository implements WorkflowRepository {
         if (newVersion !== undefined) {
           await this.db.run(insertWorkflowVersion, workflowVersionToRow(newVersion), tx);
         }
+        if (triggers !== undefined) await replaceTriggers(this.db, tx, workflowId, triggers);
       });
     } catch (error) {
       if (violatedConstraint(error) === "unique") {

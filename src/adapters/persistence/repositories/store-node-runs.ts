@@ -1,11 +1,14 @@
 import type { NodeRun } from "../../../domain/execution/node-run.js";
 import type { JsonValue } from "../../../domain/json.js";
+import type { Fence } from "../../../ports/execution-repository.js";
 import type { SqlDatabase } from "../database/sql-database.js";
 import type { QueryRunner } from "../database/statement.js";
 import { nodeRunToRow } from "../mappers/node-run-rows.js";
 import {
   postgresAppendNodeRuns,
+  postgresAppendNodeRunsFenced,
   sqliteCheckpoint,
+  sqliteCheckpointFenced,
   sqliteNodeRunInserts,
   sqliteRowsPerInsert,
 } from "../statements/node-run-statements.js";
@@ -30,30 +33,37 @@ export async function insertNodeRunsOnSqlite(
 }
 
 /**
- * Inserts the runs and replaces the checkpoint atomically: one statement on PostgreSQL, one
- * group-commit unit on SQLite. Returns false when there is no such execution.
+ * Replaces the checkpoint and inserts the runs atomically: one statement on PostgreSQL, one
+ * group-commit unit on SQLite. Returns false when nothing was written: there is no such
+ * execution or, with a fence, the run is no longer running under that claim.
  */
 export async function appendNodeRuns(
   db: SqlDatabase,
   executionId: string,
   runs: readonly NodeRun[],
   checkpoint: JsonValue | null,
+  fence: Fence | undefined,
 ): Promise<boolean> {
+  const values = {
+    checkpoint,
+    executionId,
+    added: runs.length,
+    owner: fence?.owner ?? "",
+    token: fence?.token ?? 0,
+  };
   if (db.dialect === "postgresql") {
-    const { changed } = await db.run(postgresAppendNodeRuns, {
+    const statement = fence === undefined ? postgresAppendNodeRuns : postgresAppendNodeRunsFenced;
+    const { rows } = await db.run(statement, {
+      ...values,
       runs: nodeRunRecords(executionId, runs),
-      checkpoint,
-      executionId,
     });
-    return changed > 0;
+    return rows.length > 0;
   }
   return db.atomic(async (tx) => {
+    const statement = fence === undefined ? sqliteCheckpoint : sqliteCheckpointFenced;
+    const { changed } = await db.run(statement, values, tx);
+    if (changed === 0) return false;
     await insertNodeRunsOnSqlite(db, tx, executionId, runs);
-    const { changed } = await db.run(
-      sqliteCheckpoint,
-      { checkpoint, added: runs.length, executionId },
-      tx,
-    );
-    return changed > 0;
+    return true;
   });
 }

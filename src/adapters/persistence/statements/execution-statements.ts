@@ -1,6 +1,8 @@
+import { type RawBuilder, sql } from "kysely";
 import type { ExecutionStatus } from "../../../domain/execution/execution-status.js";
 import { inList } from "../database/sql-fragments.js";
 import { rowParams, Statement } from "../database/statement.js";
+import type { Dialect } from "../dialect.js";
 import type { NewRow, Row } from "../entities/index.js";
 
 type ExecutionRow = Row<"workflow_executions">;
@@ -87,8 +89,13 @@ export const cancelRequested = new Statement<{ executionIds: string[] }, { execu
       .where(inList(dialect, "execution_id", param.list("executionIds"))),
 );
 
+/**
+ * Extends the leases of claims still held: each run must still be running under `owner` with
+ * the claim_count its claim set. `claims` lists them as "<execution id>:<claim count>", so the
+ * token check is in the same statement and its text does not depend on how many there are.
+ */
 export const renewLeases = new Statement<
-  { owner: string; executionIds: string[]; leaseUntil: Date },
+  { owner: string; executionIds: string[]; claims: string[]; leaseUntil: Date },
   { execution_id: string }
 >(({ db, dialect, param }) =>
   db
@@ -97,8 +104,22 @@ export const renewLeases = new Statement<
     .where("lease_owner", "=", param("owner"))
     .where("status", "=", "running")
     .where(inList(dialect, "execution_id", param.list("executionIds")))
+    .where(claimKeyIn(dialect, param.list("claims")))
     .returning("execution_id"),
 );
+
+/** `execution_id || ':' || claim_count` is one of `claims` (a `param.list` placeholder). */
+function claimKeyIn(dialect: Dialect, claims: unknown): RawBuilder<boolean> {
+  const key = sql`${sql.ref("execution_id")} || ':' || ${sql.ref("claim_count")}`;
+  return dialect === "postgresql"
+    ? sql<boolean>`${key} = any(${claims}::text[])`
+    : sql<boolean>`${key} in (select value from json_each(${claims}))`;
+}
+
+/** The key `renewLeases` matches a claim by. */
+export function claimKey(executionId: string, token: number): string {
+  return `${executionId}:${token}`;
+}
 
 export const releaseLeases = new Statement<
   { owner: string; executionIds: string[]; expiredAt: Date },

@@ -71,40 +71,85 @@ export function postgresNodeRunRecords(runs: unknown) {
   return sql<NodeRunRow>`jsonb_populate_recordset(null::workflow_node_executions, ${runs}::jsonb)`;
 }
 
-/** PostgreSQL: stores node runs and replaces the checkpoint in one statement. */
-export const postgresAppendNodeRuns = new Statement<
-  { runs: unknown; checkpoint: JsonValue | null; executionId: string },
-  never
->(({ db, param }) =>
-  db
-    .with("inserted", (db) =>
-      db
-        .insertInto("workflow_node_executions")
-        .expression(db.selectFrom(postgresNodeRunRecords(param.json("runs")).as("r")).selectAll())
-        .returning("sequence"),
-    )
-    .updateTable("workflow_executions")
-    .set((eb) => ({
-      checkpoint: param.json("checkpoint"),
-      node_run_count: eb(
-        "node_run_count",
-        "+",
-        eb.selectFrom("inserted").select((eb) => eb.fn.countAll<number>().as("n")),
-      ),
-    }))
-    .where("execution_id", "=", param("executionId")),
-);
+/** The values of a write that stores node runs; `owner`/`token` only for a fenced one. */
+export interface AppendParams {
+  runs: unknown;
+  checkpoint: JsonValue | null;
+  executionId: string;
+  /** How many runs `runs` holds (added to node_run_count). */
+  added: number;
+  owner: string;
+  token: number;
+}
 
-/** SQLite: the checkpoint and node-run count after inserting `added` node runs. */
-export const sqliteCheckpoint = new Statement<
-  { checkpoint: JsonValue | null; added: number; executionId: string },
-  never
->(({ db, param }) =>
-  db
-    .updateTable("workflow_executions")
-    .set((eb) => ({
-      checkpoint: param.json("checkpoint"),
-      node_run_count: eb("node_run_count", "+", param("added")),
-    }))
-    .where("execution_id", "=", param("executionId")),
-);
+/**
+ * PostgreSQL: replaces the checkpoint and stores node runs in one statement. The UPDATE comes
+ * first and the INSERT takes its rows only if the UPDATE matched: fenced, it matches only while
+ * the run is running under the writer's claim. A claim by another runner that committed first
+ * makes the UPDATE re-check its WHERE against the new row version (READ COMMITTED) and match
+ * nothing; one committing after waits for this statement's row lock. Returns the execution id
+ * when it wrote.
+ */
+function postgresAppend(fenced: boolean) {
+  return new Statement<AppendParams, { execution_id: string }>(({ db, param }) =>
+    db
+      .with("fenced", (db) => {
+        const update = db
+          .updateTable("workflow_executions")
+          .set((eb) => ({
+            checkpoint: param.json("checkpoint"),
+            node_run_count: eb("node_run_count", "+", param("added")),
+          }))
+          .where("execution_id", "=", param("executionId"));
+        return (
+          fenced
+            ? update
+                .where("lease_owner", "=", param("owner"))
+                .where("claim_count", "=", param("token"))
+                .where("status", "=", "running")
+            : update
+        ).returning("execution_id");
+      })
+      .with("inserted", (db) =>
+        db
+          .insertInto("workflow_node_executions")
+          .expression(
+            db
+              .selectFrom(postgresNodeRunRecords(param.json("runs")).as("r"))
+              .selectAll()
+              .where((eb) => eb.exists(eb.selectFrom("fenced").select("fenced.execution_id"))),
+          )
+          .returning("sequence"),
+      )
+      .selectFrom("fenced")
+      .select("fenced.execution_id"),
+  );
+}
+
+export const postgresAppendNodeRuns = postgresAppend(false);
+export const postgresAppendNodeRunsFenced = postgresAppend(true);
+
+/**
+ * SQLite: the checkpoint and node-run count after inserting `added` node runs; run first in
+ * the unit, so that the inserts follow only if it matched (fenced: the writer's claim holds).
+ */
+function sqliteCheckpointStatement(fenced: boolean) {
+  return new Statement<Omit<AppendParams, "runs">, never>(({ db, param }) => {
+    const update = db
+      .updateTable("workflow_executions")
+      .set((eb) => ({
+        checkpoint: param.json("checkpoint"),
+        node_run_count: eb("node_run_count", "+", param("added")),
+      }))
+      .where("execution_id", "=", param("executionId"));
+    return fenced
+      ? update
+          .where("lease_owner", "=", param("owner"))
+          .where("claim_count", "=", param("token"))
+          .where("status", "=", "running")
+      : update;
+  });
+}
+
+export const sqliteCheckpoint = sqliteCheckpointStatement(false);
+export const sqliteCheckpointFenced = sqliteCheckpointStatement(true);

@@ -3,21 +3,28 @@ import { Statement } from "../database/statement.js";
 
 export interface ParkParams {
   executionId: string;
+  /** The claim parking it: lease_owner and claim_count must still be these. */
   owner: string;
+  token: number;
   wakeAt: Date | null;
   waitReason: string;
   waitNodes: string[];
   checkpoint: JsonValue;
-  /** Node runs stored in the same unit (SQLite adds them to node_run_count here). */
+  /** Node runs stored in the same transaction and not counted yet (added to node_run_count). */
   added: number;
   now: Date;
 }
 
 /**
  * Parks a run its owner holds: the lease is given up and the wait recorded, so the run costs
- * no runner until the claim takes it again (wake_at due). Applies only while `owner` holds it.
+ * no runner until the claim takes it again (wake_at due). Fenced like every runner write:
+ * applies only while the run is running under the claim (`owner`, `token`), so a stale runner
+ * whose run was claimed by another cannot park it.
  */
-export const parkExecution = new Statement<ParkParams, { execution_id: string }>(({ db, param }) =>
+export const parkExecution = new Statement<
+  ParkParams,
+  { execution_id: string; cancel_requested_at: unknown }
+>(({ db, param }) =>
   db
     .updateTable("workflow_executions")
     .set((eb) => ({
@@ -40,7 +47,8 @@ export const parkExecution = new Statement<ParkParams, { execution_id: string }>
     .where("execution_id", "=", param("executionId"))
     .where("status", "=", "running")
     .where("lease_owner", "=", param("owner"))
-    .returning("execution_id"),
+    .where("claim_count", "=", param("token"))
+    .returning(["execution_id", "cancel_requested_at"]),
 );
 
 /** The earliest wake-up of any parked run (workflow_executions_wake_idx: one index probe). */

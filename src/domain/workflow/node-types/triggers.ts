@@ -1,113 +1,27 @@
 import type { JsonObject } from "../../json.js";
-import type { ConfigReader } from "../config-reader.js";
-import { defineNodeType, type FieldDoc } from "../node-type-spec.js";
+import { checkEventFilter } from "../../triggers/event-filters.js";
+import { defineNodeType } from "../node-type-spec.js";
 import { checkCron } from "./cron.js";
+import { cooldownFields, parseCooldowns, platformsDoc, triggerCommand } from "./trigger-command.js";
+import {
+  parseTriggerLimits,
+  type TriggerLimitsConfig,
+  triggerLimitFields,
+} from "./trigger-limits.js";
+import { triggerWebhook } from "./trigger-webhook.js";
+
+export { triggerCommand, triggerWebhook };
 
 const triggerPorts = ["output"] as const;
 const portsDoc = "out: `output` (fires with the trigger data)";
 
-interface CommandTriggerConfig {
-  commandPattern: string;
-  platforms: string[];
-  requireMod: boolean;
-  requireBotOwner: boolean;
-  requirePermission: string | null;
-  cooldownSeconds: number;
-  userCooldownSeconds: number;
-  messageMinLength: number;
-  caseSensitive: boolean;
-}
-
-const platformsDoc: FieldDoc = {
-  name: "platforms",
-  type: "string[]",
-  default: "(required)",
-  description: "Platforms the trigger listens on, at least one (e.g. twitch, discord, slack).",
-};
-
-export const triggerCommand = defineNodeType<CommandTriggerConfig>({
-  type: "trigger_command",
-  category: "trigger",
-  summary:
-    "Entry point for a chat command. The caller (command router) matches the pattern, cooldowns and permissions before starting the execution; the node's output is the trigger data.",
-  inputPorts: [],
-  portsDoc,
-  fields: [
-    {
-      name: "command_pattern",
-      type: "string",
-      default: "(required)",
-      description: "Command text, e.g. `!hello`.",
-    },
-    platformsDoc,
-    {
-      name: "require_mod",
-      type: "bool",
-      default: "false",
-      description: "Only moderators may trigger.",
-    },
-    {
-      name: "require_bot_owner",
-      type: "bool",
-      default: "false",
-      description: "Only the bot owner may trigger.",
-    },
-    {
-      name: "require_permission",
-      type: "string|null",
-      default: "null",
-      description: "Permission name required.",
-    },
-    {
-      name: "cooldown_seconds",
-      type: "number",
-      default: "0",
-      description: "Global cooldown, >= 0.",
-    },
-    {
-      name: "user_cooldown_seconds",
-      type: "number",
-      default: "0",
-      description: "Per-user cooldown, >= 0.",
-    },
-    {
-      name: "message_min_length",
-      type: "int",
-      default: "0",
-      description: "Minimum message length, >= 0.",
-    },
-    {
-      name: "case_sensitive",
-      type: "bool",
-      default: "false",
-      description: "Match the pattern case-sensitively.",
-    },
-  ],
-  parse(r: ConfigReader): CommandTriggerConfig {
-    const permission = r.value("require_permission");
-    if (permission !== undefined && permission !== null && typeof permission !== "string") {
-      r.error("require_permission", "must be a string or null");
-    }
-    return {
-      commandPattern: r.string("command_pattern", "", { required: true }),
-      platforms: r.stringList("platforms", { nonEmpty: true }),
-      requireMod: r.boolean("require_mod", false),
-      requireBotOwner: r.boolean("require_bot_owner", false),
-      requirePermission: typeof permission === "string" ? permission : null,
-      cooldownSeconds: r.number("cooldown_seconds", 0, { min: 0 }),
-      userCooldownSeconds: r.number("user_cooldown_seconds", 0, { min: 0 }),
-      messageMinLength: r.number("message_min_length", 0, { min: 0, integer: true }),
-      caseSensitive: r.boolean("case_sensitive", false),
-    };
-  },
-  outputPorts: () => triggerPorts,
-});
-
-interface EventTriggerConfig {
+export interface EventTriggerConfig extends TriggerLimitsConfig {
   eventType: string;
   platforms: string[];
   eventFilters: JsonObject;
 }
+
+const eventTypePattern = /^[a-z][a-z0-9_.]{0,63}$/;
 
 export const triggerEvent = defineNodeType<EventTriggerConfig>({
   type: "trigger_event",
@@ -120,101 +34,46 @@ export const triggerEvent = defineNodeType<EventTriggerConfig>({
       name: "event_type",
       type: "string",
       default: "(required)",
-      description: "Event name, e.g. `follow`.",
+      description:
+        "Event name, e.g. `follow`, `subscription`, `raid`, `cheer`, `message` (lower case letters, digits, `_`, `.`).",
     },
     platformsDoc,
     {
       name: "event_filters",
       type: "object",
       default: "{}",
-      description: "Filters the event source applies.",
+      description:
+        "Conditions on the event, all must hold: `{path: value}` with a dotted path into the event (`data.amount`, `user.name`, `message`); the value is a scalar (equal), a list (one of), or `{min, max, contains, in}`.",
     },
+    ...cooldownFields,
+    ...triggerLimitFields,
   ],
   parse(r) {
+    const eventType = r.string("event_type", "", { required: true });
+    if (eventType.trim() !== "" && !eventTypePattern.test(eventType)) {
+      r.error("event_type", "must be lower case letters, digits, _ or . (at most 64)");
+    }
+    const eventFilters = r.object("event_filters");
+    for (const [path, expected] of Object.entries(eventFilters)) {
+      const problem = checkEventFilter(expected);
+      if (problem !== null) r.error(`event_filters.${path}`, problem);
+    }
     return {
-      eventType: r.string("event_type", "", { required: true }),
+      ...parseTriggerLimits(r, parseCooldowns(r)),
+      eventType,
       platforms: r.stringList("platforms", { nonEmpty: true }),
-      eventFilters: r.object("event_filters"),
+      eventFilters,
     };
   },
   outputPorts: () => triggerPorts,
 });
 
-interface WebhookTriggerConfig {
-  webhookPath: string;
-  requireAuth: boolean;
-  requireSignature: boolean;
-  allowedIps: string[];
-}
-
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const ipv6 = /^[0-9A-Fa-f:.]+$/;
-
-function checkAddress(entry: string): boolean {
-  const [address, prefix, extra] = entry.split("/");
-  if (extra !== undefined || address === undefined) return false;
-  const v4 = ipv4.test(address);
-  const v6 = !v4 && address.includes(":") && ipv6.test(address);
-  if (!v4 && !v6) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d+$/.test(prefix)) return false;
-  return Number(prefix) <= (v4 ? 32 : 128);
-}
-
-export const triggerWebhook = defineNodeType<WebhookTriggerConfig>({
-  type: "trigger_webhook",
-  category: "trigger",
-  summary: "Entry point for an inbound webhook call; the request body is the trigger data.",
-  inputPorts: [],
-  portsDoc,
-  fields: [
-    {
-      name: "webhook_path",
-      type: "string",
-      default: "(required)",
-      description: "Path, starting with `/`.",
-    },
-    {
-      name: "require_auth",
-      type: "bool",
-      default: "true",
-      description: "Caller must authenticate.",
-    },
-    {
-      name: "require_signature",
-      type: "bool",
-      default: "false",
-      description: "Caller must sign the body.",
-    },
-    {
-      name: "allowed_ips",
-      type: "string[]",
-      default: "[]",
-      description: "IPs or CIDR ranges allowed; empty = any.",
-    },
-  ],
-  parse(r) {
-    const path = r.string("webhook_path", "", { required: true });
-    if (path !== "" && !path.startsWith("/")) r.error("webhook_path", "must start with /");
-    const allowedIps = r.stringList("allowed_ips");
-    allowedIps.forEach((entry, i) => {
-      if (!checkAddress(entry))
-        r.error(`allowed_ips[${i}]`, `"${entry}" is not an IP address or CIDR range`);
-    });
-    return {
-      webhookPath: path,
-      requireAuth: r.boolean("require_auth", true),
-      requireSignature: r.boolean("require_signature", false),
-      allowedIps,
-    };
-  },
-  outputPorts: () => triggerPorts,
-});
-
-interface ScheduleTriggerConfig {
+export interface ScheduleTriggerConfig {
   cronExpression: string;
   timezone: string;
   maxExecutions: number | null;
+  misfirePolicy: "fire_once" | "skip";
+  overlapPolicy: "allow" | "skip" | "cancel_previous";
 }
 
 function validTimeZone(zone: string): boolean {
@@ -248,6 +107,20 @@ export const triggerSchedule = defineNodeType<ScheduleTriggerConfig>({
       default: "null",
       description: "Stop after this many runs (>= 1).",
     },
+    {
+      name: "misfire_policy",
+      type: "string",
+      default: "fire_once",
+      description:
+        "Ticks missed while no process ran (more than 5 s late): `fire_once` starts one run for all of them, `skip` starts none; the schedule then goes on from now.",
+    },
+    {
+      name: "overlap_policy",
+      type: "string",
+      default: "allow",
+      description:
+        "When the previous run is still going at a tick: `allow` starts another, `skip` starts none, `cancel_previous` cancels it and starts a new one.",
+    },
   ],
   parse(r) {
     const cron = r.string("cron_expression", "", { required: true });
@@ -261,7 +134,17 @@ export const triggerSchedule = defineNodeType<ScheduleTriggerConfig>({
     let maxExecutions: number | null = null;
     if (max !== undefined && max !== null)
       maxExecutions = r.number("max_executions", 1, { min: 1, integer: true });
-    return { cronExpression: cron, timezone, maxExecutions };
+    return {
+      cronExpression: cron,
+      timezone,
+      maxExecutions,
+      misfirePolicy: r.oneOf("misfire_policy", ["fire_once", "skip"] as const, "fire_once"),
+      overlapPolicy: r.oneOf(
+        "overlap_policy",
+        ["allow", "skip", "cancel_previous"] as const,
+        "allow",
+      ),
+    };
   },
   outputPorts: () => triggerPorts,
 });

@@ -21,7 +21,7 @@ class RecordingLogger implements Logger {
   }
 }
 
-const context = { method: "GET", path: "/api/v1/x" };
+const context = { method: "GET", path: "/api/v1/x", requestId: "req-1" };
 
 describe("REST error mapping", () => {
   it("maps every kind to the documented status", () => {
@@ -92,11 +92,12 @@ describe("REST error mapping", () => {
       success: false,
       message: "internal server error",
       error_code: "INTERNAL_ERROR",
-      details: {},
+      details: { request_id: "req-1" },
     });
     assert.equal(logger.lines.length, 1);
     assert.equal(logger.lines[0]?.level, "error");
     assert.equal(logger.lines[0]?.fields.err, cause);
+    assert.equal(logger.lines[0]?.fields.request_id, "req-1");
 
     const internal = errorToReply(
       new DomainError("internal", "INTERNAL_ERROR", "database said no", {
@@ -107,6 +108,6 @@ describe("REST error mapping", () => {
     );
     assert.equal(internal.status, 500);
     assert.equal((internal.body as { message: string }).message, "internal server error");
-    assert.deepEqual((internal.body as { details: unknown }).details, {});
+    assert.deepEqual((internal.body as { details: unknown }).details, { request_id: "req-1" });
   });
 });

@@ -304,15 +304,18 @@ describe("REST handler over HTTP/1.1", () => {
     logged.length = 0;
     const answer = await call1("GET", "/api/v1/workflows/w1", { headers: auth });
     assert.equal(answer.status, 500);
+    const requestId = (answer.json?.details as { request_id?: unknown } | undefined)?.request_id;
+    assert.equal(typeof requestId, "string");
     assert.deepEqual(answer.json, {
       success: false,
       message: "internal server error",
       error_code: "INTERNAL_ERROR",
-      details: {},
+      details: { request_id: requestId },
     });
     assert.doesNotMatch(answer.text, /hunter2/);
     assert.equal(logged.length, 1);
     assert.equal(logged[0]?.level, "error");
+    assert.equal(logged[0]?.fields.request_id, requestId);
     assert.match(String(logged[0]?.fields.err), /hunter2/);
   });
 });
