@@ -1,9 +1,8 @@
-import type { EngineCheckpoint, EngineLimits } from "../../domain/engine/engine-types.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { Clock } from "../../domain/ports/clock.js";
-import type { EngineHost, HostedRunOptions } from "../../ports/engine-host.js";
+import type { EngineHost } from "../../ports/engine-host.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
@@ -16,6 +15,7 @@ import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { ClaimDemand } from "./claim-demand.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
+import { hostedRunOptions } from "./hosted-run-options.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
   cancelledEnd,
@@ -25,27 +25,12 @@ import {
   missingVersionEnd,
   type RunEnd,
 } from "./run-end.js";
-import { dueWakeAtMs, hasWaits, parkedRunOf } from "./waits/parked-run.js";
+import { logFinished, logLeaseLost } from "./runner-logs.js";
+import type { RunnerOptions } from "./runner-options.js";
+import { RunParker } from "./waits/park-run.js";
+import { dueWakeAtMs, hasWaits } from "./waits/parked-run.js";
 import { WakeSchedule } from "./waits/wake-schedule.js";
 import type { WorkflowVersions } from "./workflow-versions.js";
-
-interface RunnerOptions {
-  /** Identifies this process's leases. */
-  ownerId: string;
-  concurrency: number;
-  leaseMs: number;
-  /** How often to look for work when nothing woke the runner. */
-  pollMs: number;
-  /**
-   * After a wake-up, how long to let further wake-ups (new executions, finished runs) gather
-   * so that one claim statement takes them all instead of one statement per execution.
-   */
-  claimBatchMs: number;
-  /** Service limits; the engine lowers them with the workflow's own. */
-  limits: Partial<EngineLimits>;
-  /** Waits at least this long park the run in the database (null: every wait stays in memory). */
-  parkAfterMs: number | null;
-}
 
 interface ActiveRun {
   controller: AbortController;
@@ -75,6 +60,7 @@ export class ExecutionRunner {
   private readonly demand = new ClaimDemand();
   private renewTimer: NodeJS.Timeout | null = null;
   private readonly wakeSchedule: WakeSchedule;
+  private readonly parker: RunParker;
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -89,6 +75,7 @@ export class ExecutionRunner {
     private readonly coordination: ProcessCoordination | null = null,
   ) {
     this.wakeSchedule = new WakeSchedule(executions, clock, logger, options.pollMs);
+    this.parker = new RunParker(executions, bus, clock, logger);
   }
 
   /** Whose leases this runner holds (its liveness lock is taken on this id). */
@@ -325,13 +312,19 @@ export class ExecutionRunner {
       const run = this.engine.run(
         { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
         {
-          ...this.runOptions(claimed, signal, (nodeRun) => {
-            // What the engine reports once aborted for shutdown or lease loss is the abort
-            // itself (the interrupted node, the nodes that never ran): not a boundary to store.
-            if (signal.aborted && signal.reason !== ("cancel" satisfies AbortCause)) return;
-            trace.nodeRun(nodeRun);
-            writer.add(nodeRun);
-          }),
+          ...hostedRunOptions(
+            claimed,
+            signal,
+            (nodeRun) => {
+              // What the engine reports once aborted for shutdown or lease loss is the abort
+              // itself (the interrupted node, the nodes that never ran): not a boundary to store.
+              if (signal.aborted && signal.reason !== ("cancel" satisfies AbortCause)) return;
+              trace.nodeRun(nodeRun);
+              writer.add(nodeRun);
+            },
+            this.options.limits,
+            this.options.parkAfterMs,
+          ),
           ...(cancelParked ? { cancelOnResume: "the execution was cancelled while waiting" } : {}),
         },
       );
@@ -369,47 +362,7 @@ export class ExecutionRunner {
   }
 
   private logLeaseLost(execution: Execution): void {
-    this.logger.warn(
-      {
-        event_type: "SYSTEM",
-        action: "lease_lost",
-        result: "FAILURE",
-        execution_id: execution.executionId,
-        owner: this.options.ownerId,
-      },
-      "lease lost: another runner holds this execution; stopped here without writing",
-    );
-  }
-
-  private runOptions(
-    claimed: ClaimedExecution,
-    signal: AbortSignal,
-    onNodeRun: (nodeRun: NodeRun) => void,
-  ): HostedRunOptions {
-    const { execution, checkpoint } = claimed;
-    const trigger = execution.trigger;
-    return {
-      context: {
-        executionId: execution.executionId,
-        workflowId: execution.workflowId,
-        workflowVersion: execution.workflowVersion,
-        userId: execution.triggeredBy,
-        communityId: execution.communityId,
-        entityId: execution.entityId,
-        sessionId: trigger.sessionId,
-        platform: trigger.platform,
-      },
-      variables: execution.inputVariables,
-      trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
-      limits: this.options.limits,
-      ...(this.options.parkAfterMs === null
-        ? {}
-        : { parking: { minWaitMs: this.options.parkAfterMs } }),
-      signal,
-      onNodeFinished: onNodeRun,
-      // Stored as takeCheckpoint() returned it; the engine checks it belongs to this execution.
-      ...(checkpoint === null ? {} : { resume: checkpoint as EngineCheckpoint }),
-    };
+    logLeaseLost(this.logger, execution, this.options.ownerId);
   }
 
   private async finish(
@@ -450,27 +403,12 @@ export class ExecutionRunner {
     }
     if (last !== undefined) last.writer.published(last.unstored);
     this.publishStatus(execution.executionId, status, end.errorReason, end.errorMessage);
-    this.logger.info(
-      {
-        event_type: "AUDIT",
-        action: "execution_finished",
-        result: end.status === "completed" ? "SUCCESS" : "FAILURE",
-        user: execution.triggeredBy,
-        community: execution.communityId,
-        workflow_id: execution.workflowId,
-        execution_id: execution.executionId,
-        status: end.status,
-        error_reason: end.errorReason,
-        duration_ms: durationMs,
-      },
-      "execution finished",
-    );
+    logFinished(this.logger, execution, end, durationMs);
   }
 
   /**
-   * The run waits: its runs, checkpoint and wait are stored and its lease given up in one
-   * transaction, fenced by its claim; it leaves this process (slot, lease, memory) until the
-   * claim takes it again. A runner whose claim was taken over stores nothing.
+   * The run waits: it is parked (fenced, one transaction) and leaves this process (slot, lease,
+   * memory) until the claim takes it again.
    */
   private async park(
     execution: Execution,
@@ -481,9 +419,7 @@ export class ExecutionRunner {
     unstored: NodeRun[],
     fence: Fence,
   ): Promise<void> {
-    const parked = parkedRunOf(execution.executionId, end, checkpoint);
-    const now = new Date(this.clock.now());
-    const outcome = await this.executions.park(fence, parked, unstored, now);
+    const { outcome, parked } = await this.parker.park(execution, end, checkpoint, unstored, fence);
     trace.parked(parked.reason);
     if (outcome === "lease_lost") {
       this.logLeaseLost(execution);
@@ -493,31 +429,6 @@ export class ExecutionRunner {
     // A cancel came in as it parked: it is due now, so a runner ends it cancelled at once.
     if (outcome === "cancel_requested") this.queued();
     else if (parked.wakeAt !== null) this.wakeSchedule.note(parked.wakeAt.getTime());
-    const wait = { reason: parked.reason, wakeAt: parked.wakeAt, nodeIds: parked.nodeIds };
-    this.bus.publish({
-      kind: "status",
-      executionId: execution.executionId,
-      time: now,
-      status: "running",
-      errorReason: null,
-      errorMessage: null,
-      wait,
-    });
-    this.logger.info(
-      {
-        event_type: "AUDIT",
-        action: "execution_parked",
-        result: "SUCCESS",
-        user: execution.triggeredBy,
-        community: execution.communityId,
-        workflow_id: execution.workflowId,
-        execution_id: execution.executionId,
-        wait_reason: parked.reason,
-        wake_at: parked.wakeAt?.toISOString() ?? null,
-        wait_nodes: parked.nodeIds,
-      },
-      "execution parked",
-    );
   }
 
   private publishStatus(
