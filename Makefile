@@ -20,7 +20,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install generate build lint typecheck test test-unit test-integration test-sqlite \
 	test-postgres test-production run start bench-engine bench-api bench-persistence \
-	bench-expressions bench-access bench-engine-host bench-dispatch bench-scale node fuzz
+	bench-expressions bench-waits bench-access bench-engine-host bench-dispatch bench-scale node fuzz
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -98,6 +98,9 @@ bench-scale: generate
 
 bench-expressions: generate
 	node --import tsx bench/expressions/run.ts
+
+bench-waits: generate
+	node --import tsx bench/waits/run.ts 10000 200 both
 
 bench-access: generate
 	node --import tsx bench/access-timing/run.ts

@@ -21,6 +21,7 @@ export const configVariables = [
   "RUNNER_LEASE_SECONDS",
   "RUNNER_POLL_MS",
   "RUNNER_CLAIM_BATCH_MS",
+  "RUNNER_PARK_AFTER_MS",
   "ENGINE_WORKERS",
   "RUN_SEGMENT_CPU_MS",
   "WATCH_POLL_MS",
@@ -109,6 +110,8 @@ interface RunnerConfig {
   pollMs: number;
   /** How long a woken runner lets more work gather before one claim statement takes it. */
   claimBatchMs: number;
+  /** Waits at least this long park the run in the database; 0 turns parking off. */
+  parkAfterMs: number;
   /** How often a watch re-reads the stored state when no event arrives. */
   watchPollMs: number;
   /** Worker threads that run the engine (runs and dry-runs); default: available parallelism. */
@@ -254,6 +257,7 @@ export function parseConfig(raw: RawEnv, defaults: { engineWorkers?: number } = 
       // On PostgreSQL notifications wake runners and watchers: the polls are a safety net.
       pollMs: p.int("RUNNER_POLL_MS", notified ? 1000 : 500, 10, 60_000),
       claimBatchMs: p.int("RUNNER_CLAIM_BATCH_MS", 2, 0, 1000),
+      parkAfterMs: p.int("RUNNER_PARK_AFTER_MS", 1000, 0, 3_600_000),
       watchPollMs: p.int("WATCH_POLL_MS", notified ? 5000 : 1000, 10, 60_000),
       engineWorkers: p.int("ENGINE_WORKERS", Math.max(1, defaults.engineWorkers ?? 1), 1, 256),
       segmentCpuMs: p.int("RUN_SEGMENT_CPU_MS", 5000, 10, 3_600_000),

@@ -17,7 +17,7 @@ export interface ServiceSettings {
 
 export async function withService<T>(
   settings: ServiceSettings,
-  work: (clients: BenchClients, cpu: ServiceGauges) => Promise<T>,
+  work: (clients: BenchClients, cpu: ServiceGauges, pid: number) => Promise<T>,
 ): Promise<T> {
   const db = await createBenchDatabase(settings.dialect);
   let child: ServiceChild | null = null;
@@ -37,14 +37,18 @@ export async function withService<T>(
     const service = child;
     const databaseName =
       db.databaseUrl === undefined ? null : new URL(db.databaseUrl).pathname.slice(1);
-    return await work(clients, {
-      cpuMs: () => service.cpuMs(),
-      mainThread: () => service.mainThread(),
-      loopDelay: () => service.loopDelay(),
-      ...(databaseName === null
-        ? {}
-        : { databaseCpuMs: () => postgresBackendsCpuMs(databaseName) }),
-    });
+    return await work(
+      clients,
+      {
+        cpuMs: () => service.cpuMs(),
+        mainThread: () => service.mainThread(),
+        loopDelay: () => service.loopDelay(),
+        ...(databaseName === null
+          ? {}
+          : { databaseCpuMs: () => postgresBackendsCpuMs(databaseName) }),
+      },
+      service.pid,
+    );
   } finally {
     clients?.close();
     const code = await child?.stop();

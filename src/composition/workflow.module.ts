@@ -99,6 +99,7 @@ export const workflowModule = new ContainerModule(({ bind }) => {
         leaseMs: config.runner.leaseSeconds * 1000,
         pollMs: config.runner.pollMs,
         claimBatchMs: config.runner.claimBatchMs,
+        parkAfterMs: config.runner.parkAfterMs === 0 ? null : config.runner.parkAfterMs,
         limits: engineLimitsOf(config),
       },
       get(Tokens.ProcessCoordination),

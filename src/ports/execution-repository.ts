@@ -76,6 +76,17 @@ export interface ClaimedExecution {
   nodeRuns: NodeRun[];
 }
 
+/** A run that parks: its checkpoint holds the waits; it is due again at wakeAt. */
+export interface ParkedRun {
+  executionId: string;
+  reason: "timer";
+  wakeAt: Date | null;
+  nodeIds: string[];
+  checkpoint: JsonValue;
+}
+
+export type ParkOutcome = "parked" | "cancel_requested" | "lease_lost";
+
 export interface ExecutionRepository {
   /** Stores a new execution and the audit event of its creation, atomically. */
   insert(execution: Execution, audit: AuditEvent): Promise<void>;
@@ -134,6 +145,15 @@ export interface ExecutionRepository {
     nodeRuns?: NodeRun[],
     guard?: FinishGuard,
   ): Promise<boolean>;
+  /**
+   * Parks a run under the claim `fence`: stores `nodeRuns` and the checkpoint, records the wait
+   * and gives up the lease, atomically (one transaction). The claim takes it again once wakeAt
+   * has passed. "cancel_requested": parked, but a cancel had been requested, so it is due at
+   * once. "lease_lost": the run is no longer running under that claim; nothing was written.
+   */
+  park(fence: Fence, parked: ParkedRun, nodeRuns: NodeRun[], now: Date): Promise<ParkOutcome>;
+  /** The earliest wakeAt of any parked run, or null when none waits on a timer. */
+  nextWakeAt(): Promise<Date | null>;
   /** Marks a non-terminal execution as cancel-requested; false when already terminal. */
   requestCancel(executionId: string, at: Date): Promise<boolean>;
   /** Of these executions, the ones with a cancel request (checked by the owning runner). */

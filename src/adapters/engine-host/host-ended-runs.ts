@@ -40,6 +40,7 @@ export function hostEndedResult(run: PooledRun, end: HostEnd, now: number): Engi
     durationMs: Math.max(0, now - run.startedAt.getTime()),
     counts: { ...run.counts },
     trace: null,
+    wait: null,
   };
 }
 

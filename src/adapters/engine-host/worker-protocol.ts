@@ -33,6 +33,10 @@ export interface PortableRunOptions {
   limits?: Partial<EngineLimits>;
   mocks?: Readonly<Record<string, JsonValue>>;
   resume?: EngineCheckpoint;
+  /** Long waits park the run: it ends "waiting", the finished message's checkpoint holds them. */
+  parking?: { minWaitMs: number };
+  /** With `resume`: the run was cancelled while parked (replayed, then ended cancelled). */
+  cancelOnResume?: string;
 }
 
 /**
@@ -62,7 +66,10 @@ export type FromWorker =
   | { type: "ready" }
   /** Node records of a live run, with a checkpoint that covers them. */
   | { type: "records"; token: number; records: NodeRun[]; checkpoint: CheckpointDelta | null }
-  /** The run's last node records, the checkpoint that covers them (taken at the end), its result. */
+  /**
+   * The run's last node records, the checkpoint that covers them (taken at the end), its result;
+   * a run that parked ends with result.status "waiting", result.wait and the checkpoint.
+   */
   | {
       type: "finished";
       token: number;

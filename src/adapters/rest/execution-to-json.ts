@@ -40,7 +40,15 @@ export function executionListItemToJson(execution: Execution): JsonObject {
     error: execution.errorMessage,
     error_code: execution.errorReason,
     created_at: isoTime(execution.createdAt),
+    wait: waitToJson(execution),
   };
+}
+
+/** A parked run's wait (status stays "running"), or null. */
+function waitToJson(execution: Execution): JsonObject | null {
+  const wait = execution.wait;
+  if (wait === null) return null;
+  return { reason: wait.reason, wake_at: isoTime(wait.wakeAt), node_ids: wait.nodeIds };
 }
 
 /** The original get_execution_summary() fields (E2), completed with what its docs promised. */
@@ -73,6 +81,7 @@ export function executionSummaryToJson(execution: Execution): JsonObject {
     variables: execution.inputVariables,
     created_at: isoTime(execution.createdAt),
     cancel_requested_at: isoTime(execution.cancelRequestedAt),
+    wait: waitToJson(execution),
   };
 }
 

@@ -93,6 +93,7 @@ export class Disclosure {
         durationMs: outcome.durationMs,
         counts: { ...outcome.counts },
         trace: null,
+        wait: null,
       },
       trace: [],
       summary: { ...summary },
@@ -150,5 +151,7 @@ function executionReceipt(execution: Execution): Execution {
     finalOutput: null,
     finalVariables: {},
     cancelRequestedAt: execution.cancelRequestedAt,
+    // That it waits and until when, as with its status; which nodes wait is the definition's.
+    wait: execution.wait === null ? null : { ...execution.wait, nodeIds: [] },
   };
 }

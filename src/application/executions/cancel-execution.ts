@@ -19,7 +19,8 @@ import type { TerminalWait } from "./terminal-wait.js";
  * reached first otherwise (it completed or failed before the cancel got to it). A pending run
  * nobody holds is ended here; a run held by this process is aborted at once; one held by
  * another process is aborted there (a notification on PostgreSQL, its runner's lease check as
- * the safety net). An answer is never given before the run is terminal; when it does not end
+ * the safety net); a parked run (no owner) falls due at once and the first runner to claim it
+ * ends it cancelled, recording its waiting nodes cancelled. An answer is never given before the run is terminal; when it does not end
  * within `waitMs` (its process is stalled: it ends cancelled once its lease is taken over), the
  * answer is DEADLINE_EXCEEDED. Needs can_execute.
  */
@@ -77,6 +78,10 @@ export class CancelExecution {
         // Claimed here meanwhile (after the request was stored, before this runner heard).
         this.runner.cancelRequested(executionId);
       }
+      // A parked run has no owner to tell: the request made it due, so a runner claims it,
+      // replays its checkpoint and ends it cancelled (this one if it has a free slot, else the
+      // other processes are woken). A run that parks as the request comes in wakes one itself.
+      if (execution.wait !== null) this.runner.queued();
       ended = await wait.until(this.waitMs);
     } finally {
       wait.end();

@@ -1,9 +1,8 @@
-import type { EngineCheckpoint, EngineLimits } from "../../domain/engine/engine-types.js";
 import type { Execution } from "../../domain/execution/execution.js";
 import type { NodeRun } from "../../domain/execution/node-run.js";
 import type { JsonValue } from "../../domain/json.js";
 import type { Clock } from "../../domain/ports/clock.js";
-import type { EngineHost, HostedRunOptions } from "../../ports/engine-host.js";
+import type { EngineHost } from "../../ports/engine-host.js";
 import type { ExecutionEventBus } from "../../ports/execution-event-bus.js";
 import type {
   ClaimedExecution,
@@ -16,31 +15,22 @@ import type { ProcessCoordination } from "../../ports/process-coordination.js";
 import type { WorkflowRepository } from "../../ports/workflow-repository.js";
 import { ClaimDemand } from "./claim-demand.js";
 import { ExecutionTrace } from "./execution-telemetry.js";
+import { hostedRunOptions } from "./hosted-run-options.js";
 import { NodeRunWriter } from "./node-run-writer.js";
 import {
   cancelledEnd,
+  cancelledWhileWaiting,
   failedEnd,
   interruptedEnd,
   missingVersionEnd,
   type RunEnd,
 } from "./run-end.js";
+import { logFinished, logLeaseLost } from "./runner-logs.js";
+import type { RunnerOptions } from "./runner-options.js";
+import { RunParker } from "./waits/park-run.js";
+import { dueWakeAtMs, hasWaits } from "./waits/parked-run.js";
+import { WakeSchedule } from "./waits/wake-schedule.js";
 import type { WorkflowVersions } from "./workflow-versions.js";
-
-interface RunnerOptions {
-  /** Identifies this process's leases. */
-  ownerId: string;
-  concurrency: number;
-  leaseMs: number;
-  /** How often to look for work when nothing woke the runner. */
-  pollMs: number;
-  /**
-   * After a wake-up, how long to let further wake-ups (new executions, finished runs) gather
-   * so that one claim statement takes them all instead of one statement per execution.
-   */
-  claimBatchMs: number;
-  /** Service limits; the engine lowers them with the workflow's own. */
-  limits: Partial<EngineLimits>;
-}
 
 interface ActiveRun {
   controller: AbortController;
@@ -69,6 +59,8 @@ export class ExecutionRunner {
   private woken = false;
   private readonly demand = new ClaimDemand();
   private renewTimer: NodeJS.Timeout | null = null;
+  private readonly wakeSchedule: WakeSchedule;
+  private readonly parker: RunParker;
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -81,7 +73,10 @@ export class ExecutionRunner {
     private readonly options: RunnerOptions,
     /** PostgreSQL: the liveness lock and notifications shared with other processes. */
     private readonly coordination: ProcessCoordination | null = null,
-  ) {}
+  ) {
+    this.wakeSchedule = new WakeSchedule(executions, clock, logger, options.pollMs);
+    this.parker = new RunParker(executions, bus, clock, logger);
+  }
 
   /** Whose leases this runner holds (its liveness lock is taken on this id). */
   get ownerId(): string {
@@ -208,19 +203,23 @@ export class ExecutionRunner {
       }
       if (this.stopped) break;
       if (claimed > 0 && claimed === free) continue;
-      if (!this.woken) await this.sleep();
+      if (!this.woken) await this.sleep(await this.wakeSchedule.sleepMs(free > claimed));
       if (this.options.claimBatchMs > 0 && !this.stopped) {
         await new Promise((resolve) => setTimeout(resolve, this.options.claimBatchMs));
       }
     }
   }
 
-  private sleep(): Promise<void> {
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      if (this.woken) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(() => {
         this.demand.anything();
         done();
-      }, this.options.pollMs);
+      }, ms);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -260,10 +259,21 @@ export class ExecutionRunner {
     const execution = claimed.execution;
     const resumed = claimed.nodeRuns.length > 0 || claimed.checkpoint !== null;
     const trace = new ExecutionTrace(execution, resumed);
+    const dueMs = dueWakeAtMs(claimed.checkpoint, this.clock.now());
+    if (dueMs !== null) trace.resumedLate(this.clock.now() - dueMs);
     const startedAt = execution.startedAt ?? new Date(this.clock.now());
-    this.publishStatus(execution.executionId, "running", null, null);
+    // A parked run that is claimed again is no longer waiting (Watch shows it resumed).
+    this.publishStatus(
+      execution.executionId,
+      "running",
+      null,
+      null,
+      dueMs === null ? undefined : null,
+    );
 
-    if (execution.cancelRequestedAt !== null) {
+    // A parked run cancelled meanwhile is replayed and ended by the engine (records cancelled).
+    const cancelParked = execution.cancelRequestedAt !== null && hasWaits(claimed.checkpoint);
+    if (execution.cancelRequestedAt !== null && !cancelParked) {
       await this.finish(execution, startedAt, trace, cancelledEnd(), claimed);
       return;
     }
@@ -301,20 +311,29 @@ export class ExecutionRunner {
       // The host compiles the version; a definition that does not compile rejects the result.
       const run = this.engine.run(
         { workflowId: execution.workflowId, version: execution.workflowVersion, definition },
-        this.runOptions(claimed, signal, (nodeRun) => {
-          // Once aborted for shutdown or lease loss, what the engine reports as cancelled or
-          // failed is the abort itself (the interrupted node, the nodes that never ran): not a
-          // node boundary to store. A node that completed is one, even when its record reaches
-          // this thread after the abort (records cross from the worker asynchronously).
-          if (
-            signal.aborted &&
-            signal.reason !== ("cancel" satisfies AbortCause) &&
-            nodeRun.status !== "completed"
-          )
-            return;
-          trace.nodeRun(nodeRun);
-          writer.add(nodeRun);
-        }),
+        {
+          ...hostedRunOptions(
+            claimed,
+            signal,
+            (nodeRun) => {
+              // Once aborted for shutdown or lease loss, what the engine reports as cancelled or
+              // failed is the abort itself (the interrupted node, the nodes that never ran): not
+              // a boundary to store. A completed node is one, even when its record reaches this
+              // thread after the abort (records cross from the worker asynchronously).
+              if (
+                signal.aborted &&
+                signal.reason !== ("cancel" satisfies AbortCause) &&
+                nodeRun.status !== "completed"
+              )
+                return;
+              trace.nodeRun(nodeRun);
+              writer.add(nodeRun);
+            },
+            this.options.limits,
+            this.options.parkAfterMs,
+          ),
+          ...(cancelParked ? { cancelOnResume: "the execution was cancelled while waiting" } : {}),
+        },
       );
       takeCheckpoint = () => run.takeCheckpoint();
       totalNodes = definition.nodes.length;
@@ -334,54 +353,23 @@ export class ExecutionRunner {
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
+    if (cause === null && end.status === "waiting") {
+      await this.park(execution, trace, end, takeCheckpoint(), writer, unstored, claimed.fence);
+      return;
+    }
     if (cause === "shutdown") {
       // Left running with the lease released: the node runs that finished are stored first.
       await writer.store(unstored);
       trace.finish({ status: "cancelled", errorReason: null, errorMessage: cause }, 0);
       return;
     }
+    // A cancel that arrived as the run parked: it ends cancelled instead.
+    if (end.status === "waiting") end = cancelledWhileWaiting(end);
     await this.finish(execution, startedAt, trace, end, claimed, { writer, unstored, totalNodes });
   }
 
   private logLeaseLost(execution: Execution): void {
-    this.logger.warn(
-      {
-        event_type: "SYSTEM",
-        action: "lease_lost",
-        result: "FAILURE",
-        execution_id: execution.executionId,
-        owner: this.options.ownerId,
-      },
-      "lease lost: another runner holds this execution; stopped here without writing",
-    );
-  }
-
-  private runOptions(
-    claimed: ClaimedExecution,
-    signal: AbortSignal,
-    onNodeRun: (nodeRun: NodeRun) => void,
-  ): HostedRunOptions {
-    const { execution, checkpoint } = claimed;
-    const trigger = execution.trigger;
-    return {
-      context: {
-        executionId: execution.executionId,
-        workflowId: execution.workflowId,
-        workflowVersion: execution.workflowVersion,
-        userId: execution.triggeredBy,
-        communityId: execution.communityId,
-        entityId: execution.entityId,
-        sessionId: trigger.sessionId,
-        platform: trigger.platform,
-      },
-      variables: execution.inputVariables,
-      trigger: { triggerNodeId: trigger.triggerNodeId, data: trigger.data },
-      limits: this.options.limits,
-      signal,
-      onNodeFinished: onNodeRun,
-      // Stored as takeCheckpoint() returned it; the engine checks it belongs to this execution.
-      ...(checkpoint === null ? {} : { resume: checkpoint as EngineCheckpoint }),
-    };
+    logLeaseLost(this.logger, execution, this.options.ownerId);
   }
 
   private async finish(
@@ -395,8 +383,9 @@ export class ExecutionRunner {
     const completedAt = new Date(this.clock.now());
     const durationMs = Math.max(0, completedAt.getTime() - startedAt.getTime());
     const totalNodes = last?.totalNodes ?? 0;
+    const status = end.status === "waiting" ? "cancelled" : end.status;
     const record: ExecutionOutcome = {
-      status: end.status,
+      status,
       completedAt,
       durationMs,
       nodesExecuted: end.nodesExecuted || countExecuted(claimed),
@@ -420,22 +409,33 @@ export class ExecutionRunner {
       return;
     }
     if (last !== undefined) last.writer.published(last.unstored);
-    this.publishStatus(execution.executionId, end.status, end.errorReason, end.errorMessage);
-    this.logger.info(
-      {
-        event_type: "AUDIT",
-        action: "execution_finished",
-        result: end.status === "completed" ? "SUCCESS" : "FAILURE",
-        user: execution.triggeredBy,
-        community: execution.communityId,
-        workflow_id: execution.workflowId,
-        execution_id: execution.executionId,
-        status: end.status,
-        error_reason: end.errorReason,
-        duration_ms: durationMs,
-      },
-      "execution finished",
-    );
+    this.publishStatus(execution.executionId, status, end.errorReason, end.errorMessage);
+    logFinished(this.logger, execution, end, durationMs);
+  }
+
+  /**
+   * The run waits: it is parked (fenced, one transaction) and leaves this process (slot, lease,
+   * memory) until the claim takes it again.
+   */
+  private async park(
+    execution: Execution,
+    trace: ExecutionTrace,
+    end: RunEnd,
+    checkpoint: JsonValue | null,
+    writer: NodeRunWriter,
+    unstored: NodeRun[],
+    fence: Fence,
+  ): Promise<void> {
+    const { outcome, parked } = await this.parker.park(execution, end, checkpoint, unstored, fence);
+    trace.parked(parked.reason);
+    if (outcome === "lease_lost") {
+      this.logLeaseLost(execution);
+      return;
+    }
+    writer.published(unstored);
+    // A cancel came in as it parked: it is due now, so a runner ends it cancelled at once.
+    if (outcome === "cancel_requested") this.queued();
+    else if (parked.wakeAt !== null) this.wakeSchedule.note(parked.wakeAt.getTime());
   }
 
   private publishStatus(
@@ -443,6 +443,7 @@ export class ExecutionRunner {
     status: Execution["status"],
     errorReason: string | null,
     errorMessage: string | null,
+    wait?: null,
   ): void {
     this.bus.publish({
       kind: "status",
@@ -451,6 +452,7 @@ export class ExecutionRunner {
       status,
       errorReason,
       errorMessage,
+      ...(wait === undefined ? {} : { wait }),
     });
   }
 

@@ -24,6 +24,13 @@ function createInstruments() {
       description: "Duration of node runs",
       unit: "ms",
     }),
+    parked: meter.createCounter("workflow.executions.parked", {
+      description: "Runs parked in the database on a durable wait, by wait reason",
+    }),
+    wakeLateness: meter.createHistogram("workflow.wait.lateness", {
+      description: "How late a parked timer was resumed after its wake-up time",
+      unit: "ms",
+    }),
     executionDuration: meter.createHistogram("workflow.execution.duration", {
       description: "Duration of executions from start to terminal status",
       unit: "ms",
@@ -74,6 +81,19 @@ export class ExecutionTrace {
       span.setStatus({ code: SpanStatusCode.ERROR, message: run.errorMessage ?? "" });
     }
     span.end(run.completedAt ?? undefined);
+  }
+
+  /** The run parked: this start of it ends here (a resumed start gets a span of its own). */
+  parked(reason: string): void {
+    this.span.setAttribute("workflow.status", "waiting");
+    this.span.setAttribute("workflow.wait_reason", reason);
+    this.span.end();
+    meters().parked.add(1, { reason });
+  }
+
+  /** A resumed run whose timer was due `latenessMs` ago. */
+  resumedLate(latenessMs: number): void {
+    meters().wakeLateness.record(Math.max(0, latenessMs));
   }
 
   finish(

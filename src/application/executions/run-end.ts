@@ -13,7 +13,7 @@ export type RunEnd = Pick<
   | "finalVariables"
   | "nodesExecuted"
   | "failedNodes"
->;
+> & { wait?: EngineResult["wait"] };
 
 function baseEnd(): Omit<RunEnd, "status" | "errorReason" | "errorMessage"> {
   return {
@@ -38,6 +38,17 @@ export function interruptedEnd(): RunEnd {
     errorReason: "EXECUTION_ERROR",
     errorMessage:
       "interrupted: the service stopped while this execution was at a point it cannot resume from",
+  };
+}
+
+/** The run had just parked when a cancel stopped it. */
+export function cancelledWhileWaiting(end: RunEnd): RunEnd {
+  return {
+    ...end,
+    status: "cancelled",
+    errorReason: null,
+    errorMessage: "the execution was cancelled while waiting",
+    wait: null,
   };
 }
 

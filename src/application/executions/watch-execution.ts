@@ -1,4 +1,4 @@
-import type { ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
+import type { ExecutionWait, ExecutionWithNodeRuns } from "../../domain/execution/execution.js";
 import type { ExecutionEvent } from "../../domain/execution/execution-event.js";
 import { type ExecutionStatus, isTerminalStatus } from "../../domain/execution/execution-status.js";
 import type { Principal } from "../../domain/permissions/principal.js";
@@ -48,6 +48,7 @@ export class WatchExecution {
       yield { kind: "snapshot", time: new Date(this.clock.now()), execution: snapshot };
       let lastSequence = maxSequence(snapshot);
       let status: ExecutionStatus = snapshot.status;
+      let wait = waitKey(snapshot.wait);
       while (!isTerminalStatus(status) && !signal.aborted) {
         if (queue.length === 0) {
           const woke = await waitFor(this.pollMs, (wake) => {
@@ -62,7 +63,7 @@ export class WatchExecution {
           if (event.kind === "stored") {
             const current = await this.load(executionId);
             if (current === null) return;
-            events.push(...this.changesIn(current, lastSequence, status));
+            events.push(...this.changesIn(current, lastSequence, status, wait));
           } else {
             events.push(event);
           }
@@ -71,8 +72,12 @@ export class WatchExecution {
               if (item.nodeRun.sequence <= lastSequence) continue;
               lastSequence = item.nodeRun.sequence;
               yield item;
-            } else if (item.status !== status) {
+            } else if (
+              item.status !== status ||
+              (item.wait !== undefined && waitKey(item.wait) !== wait)
+            ) {
               status = item.status;
+              if (item.wait !== undefined) wait = waitKey(item.wait);
               yield item;
               if (isTerminalStatus(status)) return;
             }
@@ -85,18 +90,22 @@ export class WatchExecution {
     }
   }
 
-  /** What the stored state holds beyond what the watcher was told: node runs, then status. */
+  /**
+   * What the stored state holds beyond what the watcher was told: node runs, then status (or
+   * the wait, when the run parked or woke).
+   */
   private changesIn(
     current: ExecutionWithNodeRuns,
     lastSequence: number,
     status: ExecutionStatus,
+    wait: string,
   ): ExecutionEvent[] {
     const time = new Date(this.clock.now());
     const executionId = current.executionId;
     const events: ExecutionEvent[] = current.nodeRuns
       .filter((nodeRun) => nodeRun.sequence > lastSequence)
       .map((nodeRun) => ({ kind: "node_run", executionId, time, nodeRun }));
-    if (current.status !== status) {
+    if (current.status !== status || waitKey(current.wait) !== wait) {
       events.push({
         kind: "status",
         executionId,
@@ -104,6 +113,7 @@ export class WatchExecution {
         status: current.status,
         errorReason: current.errorReason,
         errorMessage: current.errorMessage,
+        wait: current.wait,
       });
     }
     return events;
@@ -112,6 +122,12 @@ export class WatchExecution {
   private load(executionId: string): Promise<ExecutionWithNodeRuns | null> {
     return this.executions.get(executionId, { nodeRuns: true, logs: true });
   }
+}
+
+/** Identifies a wait for change detection: parked on what, until when. */
+function waitKey(wait: ExecutionWait | null | undefined): string {
+  if (wait === null || wait === undefined) return "";
+  return `${wait.reason}:${wait.wakeAt?.getTime() ?? ""}:${wait.nodeIds.join(",")}`;
 }
 
 function maxSequence(execution: ExecutionWithNodeRuns): number {

@@ -31,5 +31,6 @@ export function newExecution(input: NewExecutionInput): Execution {
     finalOutput: null,
     finalVariables: {},
     cancelRequestedAt: null,
+    wait: null,
   };
 }

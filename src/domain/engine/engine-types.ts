@@ -55,6 +55,17 @@ export interface RunOptions {
   resume?: EngineCheckpoint;
   /** Keep every finished NodeRun in EngineResult.trace (always on in dry-run). */
   collectTrace?: boolean;
+  /**
+   * Live runs only: a wait (action_delay, retry backoff) of at least `minWaitMs` parks the run
+   * instead of sleeping in memory. The run then ends with status "waiting", its checkpoint
+   * holds the waits, and resuming from it continues them. Absent: every wait sleeps in memory.
+   */
+  parking?: { minWaitMs: number };
+  /**
+   * With `resume`: the run was cancelled while parked. The checkpoint is replayed, then the run
+   * ends cancelled at once: what had not finished (the parked nodes first) is recorded cancelled.
+   */
+  cancelOnResume?: string;
 }
 
 /** Ports the engine reaches the world through. */
@@ -68,7 +79,15 @@ export type EngineEvent =
   | { type: "node_finished"; nodeRun: NodeRun }
   | { type: "execution_finished"; result: EngineResult };
 
-export type EngineStatus = "completed" | "failed" | "cancelled";
+/** "waiting": the run parked (see RunOptions.parking); resume it from its checkpoint. */
+export type EngineStatus = "completed" | "failed" | "cancelled" | "waiting";
+
+/** What a parked run waits for: the earliest wake-up of its parked nodes. */
+export interface EngineWait {
+  reason: "timer";
+  wakeAtMs: number;
+  nodeIds: string[];
+}
 
 export interface EngineResult {
   status: EngineStatus;
@@ -89,6 +108,8 @@ export interface EngineResult {
   counts: { completed: number; failed: number; skipped: number; cancelled: number };
   /** Every NodeRun, in sequence (execution) order (dry-run, or when collectTrace is set). */
   trace: NodeRun[] | null;
+  /** Set when status is "waiting". */
+  wait: EngineWait | null;
 }
 
 export interface RunHandle {
@@ -109,6 +130,18 @@ export type CheckpointEntry = {
   output: JsonValue;
 };
 
+/** A top-level node that parked: what it waits for and how it continues. */
+export type WaitEntry = {
+  nodeId: string;
+  /** delay: action_delay (completes with `output`); retry: the backoff before `attempt`. */
+  kind: "delay" | "retry";
+  wakeAtMs: number;
+  /** When the node first started; its record keeps this start across the wait. */
+  startedAtMs: number;
+  attempt: number;
+  output: JsonValue;
+};
+
 export type EngineCheckpoint = {
   format: "waddlebot.engine.checkpoint/1";
   executionId: string;
@@ -125,4 +158,6 @@ export type EngineCheckpoint = {
   finalOutputStamp: number[] | null;
   /** Top-level nodes that reached a final status, in the order they did. */
   settled: CheckpointEntry[];
+  /** Top-level nodes parked on a wait (absent in checkpoints taken before waits existed). */
+  waits?: WaitEntry[];
 };

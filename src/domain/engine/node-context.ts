@@ -21,6 +21,11 @@ export interface NodeContext {
   /** Aborted when the run stops (cancelled, failed elsewhere, timed out). */
   readonly signal: AbortSignal;
   readonly attempt: number;
+  /**
+   * A wait of at least this many ms should park the run (return a `wait` outcome) instead of
+   * sleeping; null when this run cannot park here (dry-run, inside a loop, not enabled).
+   */
+  readonly parkAfterMs: number | null;
   log(message: string): void;
   resolve(path: ValuePath): JsonValue | undefined;
   /** Writes vars.<name> under the deterministic write rule; may throw RunLimitError. */
@@ -37,6 +42,16 @@ export interface NodeOutcome {
   port: string | null;
   output: JsonValue;
   control?: "break" | "end";
+  /** Park the node until `wakeAtMs` (port and output are then ignored). */
+  wait?: WaitRequest;
 }
+
+/**
+ * delay: the node completes on "success" with `output` once the time has come; retry: attempt
+ * `attempt` of the node runs then (the engine's retry backoff, parked).
+ */
+export type WaitRequest =
+  | { kind: "delay"; wakeAtMs: number; output: JsonValue }
+  | { kind: "retry"; wakeAtMs: number; attempt: number };
 
 export type NodeBehaviour = (ctx: NodeContext) => NodeOutcome | Promise<NodeOutcome>;

@@ -1,3 +1,4 @@
+import type { ExecutionWait } from "./execution.js";
 import type { ExecutionStatus } from "./execution-status.js";
 import type { NodeRun } from "./node-run.js";
 
@@ -11,4 +12,6 @@ export type ExecutionEvent =
       status: ExecutionStatus;
       errorReason: string | null;
       errorMessage: string | null;
+      /** The run parked (set) or is no longer parked (null); absent: unchanged. */
+      wait?: ExecutionWait | null;
     };

@@ -10,6 +10,16 @@ export interface TriggerInfo {
   data: JsonObject;
 }
 
+/**
+ * A parked run: status stays `running`, but no runner holds it. `timer`: it is due at wakeAt,
+ * and any process resumes it then. nodeIds are the nodes that wait.
+ */
+export interface ExecutionWait {
+  reason: "timer";
+  wakeAt: Date | null;
+  nodeIds: string[];
+}
+
 /** One run of one workflow version. */
 export interface Execution {
   executionId: string;
@@ -37,6 +47,8 @@ export interface Execution {
   finalVariables: JsonObject;
   /** Set when a cancel was requested; the runner that owns the run stops it. */
   cancelRequestedAt: Date | null;
+  /** Set while the run is parked (see ExecutionWait); null otherwise. */
+  wait: ExecutionWait | null;
 }
 
 export interface ExecutionWithNodeRuns extends Execution {

@@ -62,7 +62,9 @@ describe("CancelExecution", () => {
 
   before(async () => {
     // One run at a time, so a second execution stays pending while the first one waits.
-    env = await startExecEnv({ RUNNER_CONCURRENCY: "1" });
+    // One slot, held by a delay waiting in memory (parking off; cancelling a parked run:
+    // durable-timers.test.ts).
+    env = await startExecEnv({ RUNNER_CONCURRENCY: "1", RUNNER_PARK_AFTER_MS: "0" });
     slowId = await env.publish(
       delayedWorkflow({ communityId: communityA, delayMs, hookBaseUrl: env.hooks.url }),
     );

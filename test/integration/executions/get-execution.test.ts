@@ -66,7 +66,9 @@ describe("GetExecution", () => {
   let failed: Execution;
 
   before(async () => {
-    env = await startExecEnv();
+    // Delays wait in memory here (parking off): the run timeout counts only the time a run is
+    // active, so a parked delay is never cut short by it (docs/engine.md, Durable waits).
+    env = await startExecEnv({ RUNNER_PARK_AFTER_MS: "0" });
     const api = env.api("grpc-js");
     const observedId = await env.publish(observedWorkflow(env.hooks.url));
     const run = await api.execute({

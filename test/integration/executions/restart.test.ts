@@ -116,8 +116,13 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
       timeout: 240_000,
     },
     async () => {
-      // A short lease so the next process reclaims the crashed runs soon; five slots.
-      const first = await start({ RUNNER_LEASE_SECONDS: "2", RUNNER_CONCURRENCY: "5" });
+      // A short lease so the next process reclaims the crashed runs soon; five slots, held by
+      // delays waiting in memory (parking off; parked timers: durable-timers.test.ts).
+      const first = await start({
+        RUNNER_LEASE_SECONDS: "2",
+        RUNNER_CONCURRENCY: "5",
+        RUNNER_PARK_AFTER_MS: "0",
+      });
       const base = `${hooks.url}/crash`;
       const linearId = await publish(
         first,
@@ -269,7 +274,8 @@ describe("restarts (kill -9, SIGTERM) and two processes on one database", () => 
 
   it("a cancel sent to another process stops the run there", { timeout: 180_000 }, async () => {
     // The run belongs to this process (it is the only one running when it is claimed) ...
-    const owner = await start({ RUNNER_LEASE_SECONDS: "3" });
+    // The delay runs in its owner's memory (parking off), so the owner must abort it.
+    const owner = await start({ RUNNER_LEASE_SECONDS: "3", RUNNER_PARK_AFTER_MS: "0" });
     const workflowId = await publish(
       owner,
       resumableWorkflow({ communityId: community, delayMs: 120_000, hookBaseUrl: hooks.url }),

@@ -37,6 +37,23 @@ const waiting = (delayMs: number): WorkflowSpec => ({
   ],
 });
 
+/** A short delay (in memory) while a watch starts, then a long one that parks the run. */
+const parksAfterABreath: WorkflowSpec = {
+  name: "parks after a breath",
+  communityId: community,
+  nodes: [
+    node("start", "trigger_command", { command_pattern: "!go", platforms: ["twitch"] }),
+    node("breath", "action_delay", { delay_ms: 3_000 }),
+    node("wait", "action_delay", { delay_ms: 240_000 }),
+    node("end", "flow_end", { output_expression: "'done'" }),
+  ],
+  edges: [
+    edge("start", "output", "breath"),
+    edge("breath", "success", "wait"),
+    edge("wait", "success", "end"),
+  ],
+};
+
 if (testDialect() === "sqlite") {
   console.log(
     "# coordination.test.ts: PostgreSQL only (several processes on one database); not run on SQLite",
@@ -48,10 +65,17 @@ if (testDialect() === "sqlite") {
     let a: Member;
     let b: Member;
     const adminKey = randomAdminKey();
-    const slow = { RUNNER_POLL_MS: "60000", WATCH_POLL_MS: "60000", RUNNER_LEASE_SECONDS: "3600" };
+    const slowPolls = {
+      RUNNER_POLL_MS: "60000",
+      WATCH_POLL_MS: "60000",
+      RUNNER_LEASE_SECONDS: "3600",
+    };
+    // These runs hold their claim while their delay runs (in memory): nothing parks.
+    const slow = { ...slowPolls, RUNNER_PARK_AFTER_MS: "0" };
     let long: string;
     let short: string;
     let medium: string;
+    let parking: string;
 
     before(async () => {
       db = await createTestDatabase();
@@ -69,6 +93,7 @@ if (testDialect() === "sqlite") {
       long = await publish(waiting(240_000));
       short = await publish(waiting(300));
       medium = await publish(waiting(4_000));
+      parking = await publish(parksAfterABreath);
     });
     after(async () => {
       await cluster?.shutdown();
@@ -190,6 +215,63 @@ if (testDialect() === "sqlite") {
         "the cancel answer after the reconnect",
       );
       assert.equal(execution?.status, ExecutionStatus.CANCELLED);
+    });
+
+    it("a run parked by one process: a watcher on B sees the wait, and a cancel sent to B ends it there", async () => {
+      // P parks waits of 10 s or more (so the 3 s breath runs in memory while B's watch starts);
+      // it polls once a minute like the others.
+      const p = await cluster.add({
+        ...slowPolls,
+        RUNNER_CONCURRENCY: "2",
+        RUNNER_PARK_AFTER_MS: "10000",
+      });
+      const id = await execute(p, parking);
+      const seen: string[] = [];
+      let parkedSeen: () => void = () => undefined;
+      const parked = new Promise<void>((resolve) => {
+        parkedSeen = resolve;
+      });
+      const watch = within(
+        (async () => {
+          for await (const { event } of b.executions.watchExecution({ executionId: id })) {
+            const e = event?.event;
+            if (e?.case === "snapshot") {
+              seen.push(e.value.wait === undefined ? "snapshot" : "snapshot:parked");
+            }
+            if (e?.case === "statusChange") {
+              seen.push(`${ExecutionStatus[e.value.status]}${e.value.wait ? ":parked" : ""}`);
+              if (e.value.wait !== undefined) {
+                assert.deepEqual(e.value.wait.nodeIds, ["wait"]);
+                parkedSeen();
+              }
+              if (isTerminal(e.value.status)) return;
+            }
+          }
+        })(),
+        guardMs,
+        "the watch on B ending",
+      );
+      await within(parked, guardMs, "the wait event on B");
+      assert.equal(seen[0], "snapshot", `the watch began before the park: ${seen.join(" ")}`);
+      const stored = await ownerOf(id);
+      assert.deepEqual(stored, { lease_owner: null, status: "running" }, "parked: no owner");
+      const { execution } = await within(
+        b.executions.cancelExecution({ executionId: id }),
+        guardMs,
+        "the cancel answer for a parked run",
+      );
+      assert.equal(execution?.status, ExecutionStatus.CANCELLED);
+      await watch;
+      assert.equal(seen.at(-1), "CANCELLED");
+      const { execution: ended } = await b.executions.getExecution({ executionId: id });
+      const records = ended?.nodeRuns.map((r) => `${r.nodeId}:${NodeStatus[r.status]}`);
+      assert.deepEqual(records, [
+        "start:COMPLETED",
+        "breath:COMPLETED",
+        "wait:CANCELLED",
+        "end:CANCELLED",
+      ]);
+      assert.equal(await cluster.terminate(p), 0);
     });
 
     it("kill -9: another process resumes the dead one's runs without waiting for the lease", async () => {

@@ -156,6 +156,7 @@ export function anExecution(workflow: Workflow, overrides: Partial<Execution> = 
     finalOutput: null,
     finalVariables: {},
     cancelRequestedAt: null,
+    wait: null,
     ...overrides,
   };
 }

@@ -16,6 +16,7 @@ const all = [
   first,
   "20261125-02-api-keys-and-audit",
   "20261125-03-workflow-list-indexes",
+  "20261204-20-durable-timers",
   "20261204-30-trigger-index-and-limits",
   "20261204-31-community-stops",
   "20261204-32-webhooks",

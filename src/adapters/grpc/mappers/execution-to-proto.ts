@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import type { Execution } from "../../../domain/execution/execution.js";
+import type { Execution, ExecutionWait } from "../../../domain/execution/execution.js";
 import type { ExecutionEvent } from "../../../domain/execution/execution-event.js";
 import type {
   ExecutionStatus as DomainExecutionStatus,
@@ -70,7 +70,16 @@ export function executionToProto(execution: Execution, nodeRuns: NodeRun[] = [])
     finalVariables: execution.finalVariables,
     nodeRuns: nodeRuns.map(nodeRunToProto),
     success: execution.status === "completed",
+    ...(execution.wait === null ? {} : { wait: executionWaitToProto(execution.wait) }),
   });
+}
+
+function executionWaitToProto(wait: ExecutionWait) {
+  return {
+    reason: wait.reason,
+    nodeIds: wait.nodeIds,
+    ...(wait.wakeAt === null ? {} : { wakeAt: toTimestamp(wait.wakeAt) }),
+  };
 }
 
 export function nodeRunToProto(run: NodeRun): ProtoNodeRun {
@@ -117,6 +126,10 @@ export function executionEventToProto(
         status: executionStatusToProto[event.status],
         errorReason: event.errorReason ?? "",
         errorMessage: event.errorMessage ?? "",
+        ...(event.wait === undefined || event.wait === null
+          ? {}
+          : { wait: executionWaitToProto(event.wait) }),
+        waitCleared: event.wait === null,
       },
     },
   });

@@ -13,7 +13,8 @@ export function testResultToProto(
     executionId: result.executionId,
     workflowId: result.workflowId,
     workflowVersion: result.workflowVersion,
-    status: executionStatusToProto[outcome.status],
+    // A dry-run never parks ("waiting" needs RunOptions.parking, which dry-runs never get).
+    status: executionStatusToProto[outcome.status === "waiting" ? "running" : outcome.status],
     trace: result.trace.map(nodeRunToProto),
     finalVariables: outcome.finalVariables,
     finalOutput: toValue(outcome.finalOutput),

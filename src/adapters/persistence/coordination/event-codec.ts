@@ -28,7 +28,13 @@ export function decodeEvent(payload: string): BusEvent | null {
   if (typeof event.executionId !== "string") return null;
   if (event.kind === "stored") return { kind: "stored", executionId: event.executionId };
   if (event.kind === "status") {
-    return { ...(event as unknown as ExecutionEvent), time: new Date(String(event.time)) };
+    const status = event as unknown as Extract<ExecutionEvent, { kind: "status" }>;
+    const wait = status.wait;
+    if (wait === undefined || wait === null)
+      return { ...status, time: new Date(String(event.time)) };
+    // A parked run's wake-up crosses as ISO text too.
+    const wakeAt = wait.wakeAt === null ? null : new Date(String(wait.wakeAt));
+    return { ...status, time: new Date(String(event.time)), wait: { ...wait, wakeAt } };
   }
   if (event.kind === "node_run" && typeof event.nodeRun === "object" && event.nodeRun !== null) {
     const run = event.nodeRun as Record<string, unknown> & NodeRun;

@@ -49,6 +49,10 @@ export const WorkflowExecutionEntity = defineEntity({
     nodeRunCount: p.integer().default(0),
     checkpoint: p.json<JsonValue>().nullable(),
     updatedAt: p.datetime(3),
+    // A parked run (status running, no lease): what it waits for and when it is due.
+    wakeAt: p.datetime(3).nullable(),
+    waitReason: p.text().nullable(),
+    waitNodes: p.json<string[]>().nullable(),
   },
   indexes: [
     {
@@ -64,6 +68,12 @@ export const WorkflowExecutionEntity = defineEntity({
       name: "workflow_executions_pending_idx",
       expression:
         "create index workflow_executions_pending_idx on workflow_executions (created_at, execution_id) where status = 'pending'",
+    },
+    {
+      // The claim's third source: parked runs that are due, and the runner's next wake-up.
+      name: "workflow_executions_wake_idx",
+      expression:
+        "create index workflow_executions_wake_idx on workflow_executions (wake_at) where wake_at is not null",
     },
     {
       name: "workflow_executions_lease_idx",

@@ -36,6 +36,9 @@ export function executionToRow(execution: Execution): Required<NewRow<"workflow_
     node_run_count: 0,
     checkpoint: null,
     updated_at: execution.createdAt,
+    wake_at: null,
+    wait_reason: null,
+    wait_nodes: null,
   };
 }
 
@@ -64,5 +67,9 @@ export function executionFromRow(row: ExecutionRow): Execution {
     finalOutput: row.final_output,
     finalVariables: row.final_variables,
     cancelRequestedAt: row.cancel_requested_at,
+    wait:
+      row.wait_reason === null
+        ? null
+        : { reason: "timer", wakeAt: row.wake_at, nodeIds: row.wait_nodes ?? [] },
   };
 }

@@ -12,6 +12,8 @@ import type {
   ExecutionRepository,
   Fence,
   FinishGuard,
+  ParkedRun,
+  ParkOutcome,
 } from "../../../ports/execution-repository.js";
 import type { SqlDatabase } from "../database/sql-database.js";
 import { violatedConstraint } from "../database/sql-errors.js";
@@ -37,8 +39,10 @@ import {
   nodeRunsOfExecutions,
   nodeRunsWithoutLogsOf,
 } from "../statements/node-run-statements.js";
+import { nextWakeAt } from "../statements/wait-statements.js";
 import { listExecutions } from "./execution-list-query.js";
 import { ExecutionFinisher } from "./finish-execution.js";
+import { parkExecutionWithRuns } from "./park-execution.js";
 import { appendNodeRuns } from "./store-node-runs.js";
 
 /**
@@ -186,6 +190,17 @@ export class SqlExecutionRepository implements ExecutionRepository {
     return nodeRunWrite(executionId, () =>
       this.finisher.finish(executionId, outcome, nodeRuns, guard),
     );
+  }
+
+  park(fence: Fence, parked: ParkedRun, nodeRuns: NodeRun[], now: Date): Promise<ParkOutcome> {
+    return nodeRunWrite(parked.executionId, () =>
+      parkExecutionWithRuns(this.db, fence, parked, nodeRuns, now),
+    );
+  }
+
+  async nextWakeAt(): Promise<Date | null> {
+    const { rows } = await this.db.run(nextWakeAt, {});
+    return rows[0]?.wake_at ?? null;
   }
 
   async requestCancel(executionId: string, at: Date): Promise<boolean> {

@@ -22,10 +22,12 @@ type Candidates = SelectQueryBuilder<
 
 /**
  * What a claim takes, oldest first: pending runs, running ones whose lease ran out (their
- * runner crashed, or released them at shutdown) and, on PostgreSQL, running ones whose owner's
- * liveness lock is gone (its process died: no need to wait for the lease). Each source has its own partial index
- * (workflow_executions_pending_idx, workflow_executions_lease_idx), so a claim reads only
- * claimable rows, however many runs are in flight or finished. On PostgreSQL, FOR UPDATE SKIP
+ * runner crashed, or released them at shutdown), parked ones that are due (wake_at passed;
+ * they hold no lease) and, on PostgreSQL, running ones whose owner's liveness lock is gone (its
+ * process died: no need to wait for the lease). A parked run has no owner and no lease, so it is
+ * never an orphan: only its wake_at makes it claimable. Each source has its own partial index
+ * (workflow_executions_pending_idx, workflow_executions_lease_idx, workflow_executions_wake_idx),
+ * so a claim reads only claimable rows, however many runs are in flight or finished. On PostgreSQL, FOR UPDATE SKIP
  * LOCKED makes concurrent claimers (in any process) pass over each other's candidates instead
  * of waiting or taking them twice; a candidate that changed meanwhile is re-checked against its
  * WHERE clause when locked.
@@ -53,10 +55,20 @@ function candidates(
       .where("status", "=", "running")
       .where("lease_expires_at", "<=", param("now")),
   );
+  const due = lock(
+    db
+      .selectFrom("workflow_executions")
+      .select(["execution_id", "created_at"])
+      .where("wake_at", "<=", param("now"))
+      .where("status", "=", "running")
+      .orderBy("wake_at")
+      .limit(param("limit")),
+  );
   const claimable = db
     .selectFrom(pending.as("pending"))
     .select(["execution_id", "created_at"])
-    .unionAll(db.selectFrom(expired.as("expired")).select(["execution_id", "created_at"]));
+    .unionAll(db.selectFrom(expired.as("expired")).select(["execution_id", "created_at"]))
+    .unionAll(db.selectFrom(due.as("due")).select(["execution_id", "created_at"]));
   if (dialect !== "postgresql" || !orphans) return claimable;
   // Disjoint from `expired`: only leases still running. Reads the lease index too.
   const orphaned = oldest(
@@ -72,6 +84,9 @@ function candidates(
     db.selectFrom(orphaned.as("orphaned")).select(["execution_id", "created_at"]),
   );
 }
+
+/** A claimed run is no longer parked: its wait is over (the checkpoint says what it was). */
+const unparked = { wake_at: null, wait_reason: null, wait_nodes: null } as const;
 
 /**
  * PostgreSQL: one statement taking up to `limit` claimable executions for `owner`; with
@@ -98,6 +113,7 @@ const postgresClaim = (orphans: boolean) =>
           start_time: eb.fn.coalesce("e.start_time", eb.val(param("now"))),
           claim_count: eb("e.claim_count", "+", 1),
           updated_at: param("now"),
+          ...unparked,
         }))
         .from("picked")
         .whereRef("e.execution_id", "=", "picked.execution_id")
@@ -132,6 +148,7 @@ const postgresClaimChosen = new Statement<ClaimParams, Row<"workflow_executions"
         start_time: eb.fn.coalesce("e.start_time", eb.val(param("now"))),
         claim_count: eb("e.claim_count", "+", 1),
         updated_at: param("now"),
+        ...unparked,
       }))
       .from("picked")
       .whereRef("e.execution_id", "=", "picked.execution_id")
@@ -160,6 +177,7 @@ const sqliteClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
         start_time: eb.fn.coalesce("start_time", eb.val(param("now"))),
         claim_count: eb("claim_count", "+", 1),
         updated_at: param("now"),
+        ...unparked,
       }))
       .where("execution_id", "in", (eb) =>
         eb
@@ -173,6 +191,7 @@ const sqliteClaim = new Statement<ClaimParams, Row<"workflow_executions">>(
         eb.or([
           eb("status", "=", "pending"),
           eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<=", param("now"))]),
+          eb.and([eb("status", "=", "running"), eb("wake_at", "<=", param("now"))]),
         ]),
       )
       .returningAll(),

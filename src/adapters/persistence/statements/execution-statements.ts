@@ -68,6 +68,13 @@ export const requestCancel = new Statement<{ executionId: string; at: Date }, ne
       .set((eb) => ({
         cancel_requested_at: eb.fn.coalesce("cancel_requested_at", eb.val(param("at"))),
         updated_at: param("at"),
+        // A parked run falls due at once, so the next claim ends it cancelled.
+        wake_at: eb
+          .case()
+          .when("wait_reason", "is not", null)
+          .then(eb.val(param("at")))
+          .else(eb.ref("wake_at"))
+          .end(),
       }))
       .where("execution_id", "=", param("executionId"))
       .where("status", "in", unfinished),

@@ -290,6 +290,13 @@ export function runDelay(ctx: NodeContext): NodeOutcome | Promise<NodeOutcome> {
     return { port: "success", output: { delayed_ms: ms } };
   }
   if (ms === 0) return { port: "success", output: { delayed_ms: 0 } };
+  if (ctx.parkAfterMs !== null && ms >= ctx.parkAfterMs) {
+    return {
+      port: null,
+      output: null,
+      wait: { kind: "delay", wakeAtMs: ctx.clock.now() + ms, output: { delayed_ms: ms } },
+    };
+  }
   return ctx.clock
     .sleep(ms, ctx.signal)
     .then(() => ({ port: "success", output: { delayed_ms: ms } }));

@@ -10,6 +10,7 @@ import type { Loops } from "./loops.js";
 import type { Propagation } from "./propagation.js";
 import type { RunLimits } from "./run-limits.js";
 import type { RunRecords } from "./run-records.js";
+import type { RunWaits } from "./run-waits.js";
 
 const CHECKPOINT_FORMAT = "waddlebot.engine.checkpoint/1";
 
@@ -27,7 +28,7 @@ export function checkResume(
   ) {
     throw DomainError.badRequest("the checkpoint belongs to another execution or format");
   }
-  for (const entry of checkpoint.settled) {
+  for (const entry of [...checkpoint.settled, ...(checkpoint.waits ?? [])]) {
     const index = workflow.nodeIndex.get(entry.nodeId);
     if (index === undefined || workflow.nodes[index]?.frame !== 0) {
       throw DomainError.badRequest(`the checkpoint names unknown top-level node "${entry.nodeId}"`);
@@ -51,6 +52,7 @@ export class Checkpoints {
     private readonly variables: VariableStore,
     private readonly finalOutput: FinalOutput,
     private readonly loops: Loops,
+    private readonly waits: RunWaits,
     private readonly clock: Clock,
   ) {}
 
@@ -73,6 +75,7 @@ export class Checkpoints {
       finalOutput: this.finalOutput.value,
       finalOutputStamp: stamp === null ? null : [...stamp],
       settled: this.propagation.rootOrder.map((local) => this.entry(local)),
+      waits: this.waits.entries(),
     };
   }
 

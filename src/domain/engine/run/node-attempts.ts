@@ -64,6 +64,21 @@ export class NodeAttempts {
       return { ok: false, error };
     }
     const delay = retryDelayMs(policy, attempt);
+    const parkAfterMs = this.services.parkAfterMs(frame);
+    if (parkAfterMs !== null && delay >= parkAfterMs) {
+      this.services.log(
+        record,
+        `attempt ${attempt} failed: ${messageOf(error)}; retrying in ${delay} ms`,
+      );
+      return {
+        ok: true,
+        value: {
+          port: null,
+          output: null,
+          wait: { kind: "retry", attempt: attempt + 1, wakeAtMs: this.clock.now() + delay },
+        },
+      };
+    }
     this.services.log(
       record,
       `attempt ${attempt} failed: ${messageOf(error)}; retrying in ${delay} ms`,

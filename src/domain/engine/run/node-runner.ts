@@ -5,7 +5,9 @@ import type { JsonObject, JsonValue } from "../../json.js";
 import type { Clock } from "../../ports/clock.js";
 import { NO_RETRY, type RetryPolicy } from "../../workflow/node-types/retry.js";
 import type { CompiledNode, CompiledWorkflow } from "../compile-workflow.js";
+import type { WaitEntry } from "../engine-types.js";
 import { jsonSize } from "../json-size.js";
+import type { WaitRequest } from "../node-context.js";
 import { messageOf, NodeFailure, RunLimitError } from "../node-failure.js";
 import type { FinalOutput } from "./final-output.js";
 import { type Arrival, COMPLETED, FAILED, type Frame, READY, RUNNING } from "./frame.js";
@@ -15,6 +17,7 @@ import type { Propagation } from "./propagation.js";
 import type { RunControl } from "./run-control.js";
 import type { RunLimits } from "./run-limits.js";
 import type { RunRecords } from "./run-records.js";
+import type { RunWaits } from "./run-waits.js";
 import type { Scheduler } from "./scheduler.js";
 
 export type StartLoop = (
@@ -42,6 +45,7 @@ export class NodeRunner {
     private readonly finalOutput: FinalOutput,
     private readonly attempts: NodeAttempts,
     private readonly clock: Clock,
+    private readonly waits: RunWaits,
     private readonly startLoop: StartLoop,
   ) {}
 
@@ -59,18 +63,45 @@ export class NodeRunner {
     // One clock reading per node start: the deadline check, the time slice and the record's start.
     const nowMs = this.clock.now();
     this.scheduler.lastStartMs = nowMs;
-    if (!this.limits.countOperation(node, nowMs)) return;
+    // A node resuming its wait was counted when it first started.
+    const resumed = this.waits.takeResumed(frame, node.id);
+    if (resumed === undefined && !this.limits.countOperation(node, nowMs)) return;
     frame.status[local] = RUNNING;
     const input = inputOf(frame, local);
     const record = this.records.open(frame, node, input, nowMs);
     frame.records[local] = record;
+    if (resumed !== undefined) {
+      this.settleWhenDone(
+        frame,
+        local,
+        node,
+        record,
+        this.resumeWait(frame, node, record, input, resumed, nowMs),
+      );
+      return;
+    }
     this.records.nodesExecuted++;
     if (node.bodyFrame >= 0) {
       this.startLoop(frame, local, node, record, input);
       return;
     }
     const policy = (node.config as { retry?: RetryPolicy }).retry ?? NO_RETRY;
-    const outcome = this.attempts.run(frame, node, record, input, policy, 1);
+    this.settleWhenDone(
+      frame,
+      local,
+      node,
+      record,
+      this.attempts.run(frame, node, record, input, policy, 1),
+    );
+  }
+
+  private settleWhenDone(
+    frame: Frame,
+    local: number,
+    node: CompiledNode,
+    record: NodeRun,
+    outcome: Outcome | Promise<Outcome>,
+  ): void {
     if (outcome instanceof Promise) {
       this.scheduler.running++;
       this.limits.armTimers();
@@ -89,8 +120,62 @@ export class NodeRunner {
     }
   }
 
+  /**
+   * Continues a wait the node parked on before the run was resumed: parks again while its time
+   * is far off, sleeps the rest when it is near, then completes (delay) or runs the next
+   * attempt (retry). The record keeps the node's first start.
+   */
+  private resumeWait(
+    frame: Frame,
+    node: CompiledNode,
+    record: NodeRun,
+    input: JsonValue,
+    entry: WaitEntry,
+    nowMs: number,
+  ): Outcome | Promise<Outcome> {
+    record.startedAt = new Date(entry.startedAtMs);
+    record.attempt = entry.attempt;
+    const remaining = entry.wakeAtMs - nowMs;
+    const parkAfterMs = this.waits.parkAfterMs(frame);
+    if (remaining > 0 && parkAfterMs !== null && remaining >= parkAfterMs) {
+      return { ok: true, value: { port: null, output: null, wait: waitRequestOf(entry) } };
+    }
+    this.records.log(
+      record,
+      `resumed: the wait until ${new Date(entry.wakeAtMs).toISOString()} ended`,
+    );
+    const proceed = (): Outcome | Promise<Outcome> => {
+      if (entry.kind === "delay")
+        return { ok: true, value: { port: "success", output: entry.output } };
+      const policy = (node.config as { retry?: RetryPolicy }).retry ?? NO_RETRY;
+      return this.attempts.run(frame, node, record, input, policy, entry.attempt);
+    };
+    if (remaining <= 0) return proceed();
+    return this.clock
+      .sleep(remaining, this.control.signal())
+      .then(proceed, (error: unknown): Outcome => ({ ok: false, error }));
+  }
+
+  /** The node waits: it stays running, and the run stops as waiting once nothing else can move. */
+  private park(node: CompiledNode, record: NodeRun, wait: WaitRequest): void {
+    const entry: WaitEntry = {
+      nodeId: node.id,
+      kind: wait.kind,
+      wakeAtMs: wait.wakeAtMs,
+      startedAtMs: record.startedAt?.getTime() ?? this.clock.now(),
+      attempt: wait.kind === "retry" ? wait.attempt : record.attempt,
+      output: wait.kind === "delay" ? wait.output : null,
+    };
+    this.records.log(record, `waiting until ${new Date(wait.wakeAtMs).toISOString()} (parked)`);
+    this.waits.park(entry);
+  }
+
   finish(frame: Frame, local: number, node: CompiledNode, record: NodeRun, outcome: Outcome): void {
     if (this.control.closed) return;
+    if (outcome.ok && outcome.value.wait !== undefined) {
+      this.park(node, record, outcome.value.wait);
+      return;
+    }
     if (outcome.ok) {
       const { port, output, control } = outcome.value;
       const maxOutputBytes = this.limits.values.maxOutputBytes;
@@ -169,6 +254,12 @@ function inputOf(frame: Frame, local: number): JsonValue {
   const out: JsonObject = {};
   for (const a of all) out[a.from] = a.value;
   return out;
+}
+
+function waitRequestOf(entry: WaitEntry): WaitRequest {
+  return entry.kind === "delay"
+    ? { kind: "delay", wakeAtMs: entry.wakeAtMs, output: entry.output }
+    : { kind: "retry", wakeAtMs: entry.wakeAtMs, attempt: entry.attempt };
 }
 
 function truncate(text: string, max: number): string {

@@ -12,6 +12,7 @@ import type { Frame } from "./frame.js";
 import type { RunControl } from "./run-control.js";
 import { scopeNames } from "./run-frames.js";
 import type { RunRecords } from "./run-records.js";
+import type { RunWaits } from "./run-waits.js";
 
 /** What the nodes of one run reach through their contexts; one per run. */
 export class RunServices {
@@ -25,7 +26,12 @@ export class RunServices {
     private readonly records: RunRecords,
     private readonly variables: VariableStore,
     private readonly root: Frame,
+    private readonly waits: RunWaits,
   ) {}
+
+  parkAfterMs(frame: Frame): number | null {
+    return this.waits.parkAfterMs(frame);
+  }
 
   signal(): AbortSignal {
     return this.control.signal();
@@ -88,6 +94,9 @@ export class RunContext implements NodeContext {
   }
   get signal(): AbortSignal {
     return this.services.signal();
+  }
+  get parkAfterMs(): number | null {
+    return this.services.parkAfterMs(this.frame);
   }
   log(message: string): void {
     this.services.log(this.record, message);

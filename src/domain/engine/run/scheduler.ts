@@ -3,6 +3,7 @@ import type { Frame } from "./frame.js";
 import type { RunControl } from "./run-control.js";
 import type { RunLimits } from "./run-limits.js";
 import type { RunRecords } from "./run-records.js";
+import type { RunWaits } from "./run-waits.js";
 
 /**
  * A synchronous stretch yields to the event loop (timers, I/O, cancellation) after this many
@@ -40,6 +41,7 @@ export class Scheduler {
     private readonly records: RunRecords,
     private readonly root: Frame,
     private readonly clock: Clock,
+    private readonly waits: RunWaits,
     private readonly startNode: StartNode,
   ) {
     this.maxParallel = limits.values.maxParallelNodes;
@@ -113,5 +115,13 @@ export class Scheduler {
     if (this.records.listenerError !== null)
       this.control.stop("failed", "INTERNAL_ERROR", this.records.listenerError, null);
     else if (this.root.unsettled === 0) this.control.stop("completed", null, null, null);
+    else if (
+      this.running === 0 &&
+      !this.yielding &&
+      this.head >= this.queueFrames.length &&
+      this.waits.canStop()
+    )
+      // Only parked nodes are left: the run waits in the database, not in memory.
+      this.control.stop("waiting", null, null, null);
   }
 }

@@ -27,6 +27,7 @@ import type { RunControl } from "./run-control.js";
 import { RunFrames } from "./run-frames.js";
 import { RunLimits } from "./run-limits.js";
 import { RunRecords } from "./run-records.js";
+import { RunWaits } from "./run-waits.js";
 import { Scheduler } from "./scheduler.js";
 import { selectTrigger } from "./trigger-selection.js";
 
@@ -57,6 +58,7 @@ export class WorkflowRun implements RunHandle, RunControl {
   private readonly nodes: NodeRunner;
   private readonly loops: Loops;
   private readonly checkpoints: Checkpoints;
+  private readonly waits: RunWaits;
 
   constructor(
     private readonly workflow: CompiledWorkflow,
@@ -88,10 +90,22 @@ export class WorkflowRun implements RunHandle, RunControl {
     this.records = new RunRecords(options, this.limits, clock);
     this.frames = new RunFrames(workflow, this.variables, this.triggerData, options.context, mode);
     const root = this.frames.root;
+    this.waits = new RunWaits(
+      mode === "live" ? (options.parking?.minWaitMs ?? null) : null,
+      root,
+      () => this.loops.active,
+      resume?.waits,
+    );
     // Upward calls (the scheduler starts nodes, propagation ends loop iterations, the node
     // runner starts loops) go through these closures, so that each part only knows those below.
-    this.scheduler = new Scheduler(this, this.limits, this.records, root, clock, (frame, local) =>
-      this.nodes.start(frame, local),
+    this.scheduler = new Scheduler(
+      this,
+      this.limits,
+      this.records,
+      root,
+      clock,
+      this.waits,
+      (frame, local) => this.nodes.start(frame, local),
     );
     this.regions = new ParallelRegions(workflow, this, this.limits, clock);
     this.propagation = new Propagation(
@@ -113,6 +127,7 @@ export class WorkflowRun implements RunHandle, RunControl {
       this.records,
       this.variables,
       root,
+      this.waits,
     );
     this.nodes = new NodeRunner(
       workflow,
@@ -125,6 +140,7 @@ export class WorkflowRun implements RunHandle, RunControl {
       this.finalOutput,
       new NodeAttempts(services, this, this.limits, clock),
       clock,
+      this.waits,
       (frame, local, node, record, input) => this.loops.start(frame, local, node, record, input),
     );
     this.loops = new Loops(
@@ -146,6 +162,7 @@ export class WorkflowRun implements RunHandle, RunControl {
       this.variables,
       this.finalOutput,
       this.loops,
+      this.waits,
       clock,
     );
     const signal = options.signal;
@@ -162,7 +179,14 @@ export class WorkflowRun implements RunHandle, RunControl {
       return this;
     }
     try {
-      if (this.options.resume !== undefined) this.checkpoints.replay(this.options.resume);
+      if (this.options.resume !== undefined) {
+        this.checkpoints.replay(this.options.resume);
+        const cancelled = this.options.cancelOnResume;
+        if (cancelled !== undefined) {
+          this.stop("cancelled", null, cancelled, null);
+          return this;
+        }
+      }
       this.seedRoot();
       this.scheduler.pump();
     } catch (error) {
@@ -196,7 +220,8 @@ export class WorkflowRun implements RunHandle, RunControl {
     if (this.onAbort !== null) this.options.signal?.removeEventListener("abort", this.onAbort);
     this.controller?.abort(new Error(message ?? status));
     this.regions.stopAll(this.frames.live);
-    if (status !== "completed") this.cancelUnfinished();
+    // A waiting run keeps its unfinished nodes as they are: they continue when it resumes.
+    if (status !== "completed" && status !== "waiting") this.cancelUnfinished();
     const endMs = this.clock.now();
     const limits = this.limits;
     const result: EngineResult = {
@@ -214,6 +239,7 @@ export class WorkflowRun implements RunHandle, RunControl {
       durationMs: limits.elapsedBefore + Math.max(0, endMs - limits.startedAtMs),
       counts: { ...this.records.counts },
       trace: this.records.traceInSequence(),
+      wait: status === "waiting" ? this.waits.summary() : null,
     };
     this.records.emit({ type: "execution_finished", result });
     this.resolveResult(result);

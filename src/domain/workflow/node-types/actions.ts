@@ -326,7 +326,8 @@ export const actionBrowserSource = defineNodeType<BrowserSourceConfig>({
   outputPorts: () => actionPorts,
 });
 
-export const MAX_DELAY_MS = 300_000;
+/** 30 days: longer delays are parked in the database (docs/engine.md, Durable waits). */
+export const MAX_DELAY_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface DelayConfig {
   delayMs: number;
@@ -337,7 +338,7 @@ export const actionDelay = defineNodeType<DelayConfig>({
   type: "action_delay",
   category: "action",
   summary:
-    "Waits on the engine clock (cut short by cancellation). A value from delay_variable overrides delay_ms; values outside 0..300000 ms fail the node. Output `{delayed_ms}`.",
+    "Waits (cut short by cancellation). A value from delay_variable overrides delay_ms; values outside 0..2592000000 ms (30 days) fail the node. In a live run a delay of at least RUNNER_PARK_AFTER_MS parks the run in the database (status running, wait reason timer) instead of holding a runner; inside a loop body it waits in memory. Output `{delayed_ms}`.",
   inputPorts: ["input"],
   portsDoc: "out: `success`, `error` (bad delay value)",
   dryRunDoc: "`{delayed_ms: <n>}` immediately; the delay is logged, not waited",

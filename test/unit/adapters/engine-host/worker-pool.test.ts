@@ -182,6 +182,54 @@ describe("WorkerPoolEngineHost", () => {
     }
   });
 
+  it("parks in a worker: a long delay ends the run waiting, with its wait and a checkpoint that holds it", async () => {
+    const { host } = pool(1, 5000);
+    try {
+      const spec = waiting(3_600_000);
+      const ctx = context(spec.name);
+      const records: NodeRun[] = [];
+      const run = host.run(ref(spec), {
+        context: ctx,
+        parking: { minWaitMs: 1000 },
+        onNodeFinished: (r) => records.push(r),
+      });
+      const result = await run.result;
+      assert.equal(result.status, "waiting");
+      assert.equal(result.wait?.reason, "timer");
+      assert.deepEqual(result.wait?.nodeIds, ["wait"]);
+      const checkpoint = run.takeCheckpoint();
+      assert.deepEqual(
+        checkpoint?.waits?.map((w) => [w.nodeId, w.kind, w.wakeAtMs]),
+        [["wait", "delay", result.wait?.wakeAtMs]],
+      );
+      assert.deepEqual(
+        records.map((r) => r.nodeId),
+        ["start"],
+        "the parked node has no record yet",
+      );
+
+      // Cancelled while parked: resumed in a worker from that checkpoint, it ends cancelled.
+      assert.ok(checkpoint);
+      const resumedRecords: NodeRun[] = [];
+      const resumed = host.run(ref(spec), {
+        context: ctx,
+        parking: { minWaitMs: 1000 },
+        resume: checkpoint,
+        cancelOnResume: "the execution was cancelled while waiting",
+        onNodeFinished: (r) => resumedRecords.push(r),
+      });
+      const ended = await resumed.result;
+      assert.equal(ended.status, "cancelled");
+      assert.equal(ended.wait, null);
+      assert.deepEqual(
+        resumedRecords.map((r) => `${r.nodeId}:${r.status}`),
+        ["wait:cancelled", "end:cancelled"],
+      );
+    } finally {
+      await host.close(0);
+    }
+  });
+
   it("past the bound: only the run that computed fails, naming its node; the worker is replaced", async () => {
     const { host, logger } = pool(1, 200);
     try {

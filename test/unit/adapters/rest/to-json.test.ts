@@ -112,6 +112,7 @@ const execution: ExecutionWithNodeRuns = {
   finalOutput: null,
   finalVariables: { v: 2, w: 3 },
   cancelRequestedAt: null,
+  wait: null,
   // Out of order on purpose: the REST view sorts by sequence.
   nodeRuns: [
     nodeRun(3, "b", 300, "failed"),
@@ -271,6 +272,7 @@ describe("execution JSON", () => {
       durationMs: 1234,
       counts: { completed: 1, failed: 0, skipped: 0, cancelled: 0 },
       trace,
+      wait: null,
     };
     const json = testResultToJson({
       executionId: "e9",

@@ -81,7 +81,7 @@ const configCases: Record<string, { valid: JsonObject; invalid: JsonObject; fiel
   },
   action_delay: {
     valid: { delay_ms: 10 },
-    invalid: { delay_ms: 300_001 },
+    invalid: { delay_ms: 2_592_000_001 },
     field: "config.delay_ms",
   },
   data_transform: {
