@@ -345,9 +345,12 @@ describe("GET /api/v1/workflows/:id/executions (E4)", () => {
       "start_time",
       "status",
       "success",
+      // Durable timers: a parked run's wait, null otherwise (an addition to the reference's shape).
+      "wait",
       "workflow_id",
       "workflow_version",
     ]);
+    assert.equal(item.wait, null);
     assert.equal(item.success, true);
     assert.equal(item.nodes_executed, 3);
     const page2 = await admin.get(
