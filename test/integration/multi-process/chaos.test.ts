@@ -73,6 +73,10 @@ if (testDialect() === "sqlite") {
         RUNNER_CONCURRENCY: "24",
         DATABASE_POOL_SIZE: "6",
         SHUTDOWN_TIMEOUT_MS: "3000",
+        // CHAOS_PARK_AFTER_MS=500: the delayed runs park (durable timers) instead of sleeping.
+        ...(process.env.CHAOS_PARK_AFTER_MS === undefined
+          ? {}
+          : { RUNNER_PARK_AFTER_MS: process.env.CHAOS_PARK_AFTER_MS }),
       });
       await cluster.start(3);
     });
