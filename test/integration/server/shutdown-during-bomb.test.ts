@@ -8,7 +8,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Client, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { ExecutionStatus } from "../../../src/gen/waddlebot/workflow/v1/execution_pb.js";
+import {
+  ExecutionStatus,
+  NodeStatus,
+} from "../../../src/gen/waddlebot/workflow/v1/execution_pb.js";
 import { ExecutionService } from "../../../src/gen/waddlebot/workflow/v1/execution_service_pb.js";
 import { WorkflowService } from "../../../src/gen/waddlebot/workflow/v1/workflow_service_pb.js";
 import { expressionBombWorkflow } from "../../support/bomb-workflows.js";
@@ -103,6 +106,13 @@ describe("SIGTERM during an expression bomb", () => {
         generous,
         "the run reaching the bomb",
       );
+      // The hook seeing the request is not the node finishing: SIGTERM before its record is
+      // stored would rightly run it again (the node in flight at a hand-over may run twice).
+      await within(
+        storedCompleted(api.executions, executionId, "before"),
+        generous,
+        "the record of the node before the bomb",
+      );
       // A dry-run waits behind it on the same worker.
       const dryRun = api.executions.testWorkflow({ workflowId, communityId: 1n }).then(
         () => null,
@@ -136,6 +146,21 @@ describe("SIGTERM during an expression bomb", () => {
     },
   );
 });
+
+async function storedCompleted(
+  executions: Client<typeof ExecutionService>,
+  executionId: string,
+  nodeId: string,
+): Promise<void> {
+  for (;;) {
+    const { execution } = await executions.getExecution({ executionId });
+    const done = execution?.nodeRuns.some(
+      (run) => run.nodeId === nodeId && run.status === NodeStatus.COMPLETED,
+    );
+    if (done) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function waitForEnd(executions: Client<typeof ExecutionService>, executionId: string) {
   const deadline = Date.now() + generous;
