@@ -68,10 +68,12 @@ test: lint typecheck test-unit test-integration test-production
 # A longer fuzz run than the one in the integration suite, on SQLite then PostgreSQL:
 # make fuzz FUZZ_REQUESTS=100000 [FUZZ_SEED=<seed printed by a failed run>]
 FUZZ_REQUESTS ?= 20000
+# A random seed per database unless FUZZ_SEED is given (make test replays a fixed one).
 fuzz: generate
-	TEST_DATABASE=sqlite FUZZ_REQUESTS=$(FUZZ_REQUESTS) $(NODE_TEST) test/integration/fuzz/fuzz.test.ts
-	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) FUZZ_REQUESTS=$(FUZZ_REQUESTS) \
+	TEST_DATABASE=sqlite FUZZ_REQUESTS=$(FUZZ_REQUESTS) FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM$$RANDOM} \
 		$(NODE_TEST) test/integration/fuzz/fuzz.test.ts
+	TEST_DATABASE=postgresql TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) FUZZ_REQUESTS=$(FUZZ_REQUESTS) \
+		FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM$$RANDOM} $(NODE_TEST) test/integration/fuzz/fuzz.test.ts
 
 # Development: the service from its TypeScript sources.
 run: generate
