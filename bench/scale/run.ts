@@ -79,6 +79,9 @@ async function startMember(db: TestDatabase, env: Record<string, string> = {}): 
     ADMIN_API_KEY: adminKey,
     LOG_LEVEL: "info",
     METRICS: "false",
+    // The cross-process phases measure runs executing in a delay on one process: keep delays
+    // in memory (since durable timers, a delay of a second or more parks the run instead).
+    RUNNER_PARK_AFTER_MS: "0",
     ...env,
   });
   const started = await within(
