@@ -14,11 +14,20 @@ function payloadTooLarge(maxBytes: number): DomainError {
 
 /**
  * Reads the body as a JSON object; an empty body is `{}`. Malformed JSON and non-objects are
- * BAD_REQUEST; more than `maxBytes` (declared or sent) is PAYLOAD_TOO_LARGE, answered without
- * reading the rest. Listeners rather than `for await`: leaving an async iterator early destroys
- * the request, and with it the socket (HTTP/1.1) or the stream (HTTP/2) the answer must use.
+ * BAD_REQUEST; more than `maxBytes` is PAYLOAD_TOO_LARGE (see readBodyBytes).
  */
-export function readJsonBody(req: RestRequest, maxBytes: number): Promise<JsonObject> {
+export async function readJsonBody(req: RestRequest, maxBytes: number): Promise<JsonObject> {
+  const body = await readBodyBytes(req, maxBytes);
+  return parseJsonObject(body.toString("utf8"));
+}
+
+/**
+ * Reads the whole body; more than `maxBytes` (declared or sent) is PAYLOAD_TOO_LARGE, answered
+ * without reading the rest. Listeners rather than `for await`: leaving an async iterator early
+ * destroys the request, and with it the socket (HTTP/1.1) or the stream (HTTP/2) the answer
+ * must use.
+ */
+export function readBodyBytes(req: RestRequest, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) {
     return Promise.reject(payloadTooLarge(maxBytes));
@@ -45,11 +54,7 @@ export function readJsonBody(req: RestRequest, maxBytes: number): Promise<JsonOb
     };
     const onEnd = () => {
       cleanup();
-      try {
-        resolve(parseJsonObject(Buffer.concat(chunks).toString("utf8")));
-      } catch (error) {
-        reject(error);
-      }
+      resolve(Buffer.concat(chunks));
     };
     const onError = (error: Error) => {
       cleanup();

@@ -1,9 +1,9 @@
 import type { ReceiveWebhook } from "../../application/triggers/receive-webhook.js";
-import { DomainError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
 import { errorReply, ok, type RestReply } from "./envelope.js";
 import { errorToReply } from "./error-mapping.js";
 import { isHttp2, type RestRequest, type RestResponse } from "./http-types.js";
+import { readBodyBytes } from "./read-json-body.js";
 import { limitReply } from "./response-limit.js";
 import { requestIdOf } from "./rest-handler.js";
 import { sendReply } from "./send-reply.js";
@@ -37,7 +37,7 @@ export function createWebhookHandler(deps: {
           { allow: "POST" },
         );
       } else {
-        const body = await readRawBody(req, deps.maxBodyBytes).catch((error: unknown) => {
+        const body = await readBodyBytes(req, deps.maxBodyBytes).catch((error: unknown) => {
           bodyLeftUnread = true;
           throw error;
         });
@@ -72,49 +72,4 @@ export function createWebhookHandler(deps: {
     sendReply(res, limitReply(reply, Number.MAX_SAFE_INTEGER), bodyLeftUnread && !isHttp2(req));
     return true;
   };
-}
-
-function readRawBody(req: RestRequest, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new DomainError(
-      "limit_exceeded",
-      "PAYLOAD_TOO_LARGE",
-      `request body is larger than ${maxBytes} bytes`,
-      {
-        metadata: { limit: String(maxBytes) },
-      },
-    );
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    const onData = (chunk: Buffer | string) => {
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      size += buffer.length;
-      if (size > maxBytes) {
-        cleanup();
-        req.pause();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(buffer);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
 }
